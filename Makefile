@@ -1,0 +1,60 @@
+# The two commands a newcomer needs:   make run   and   make test
+# Everything else is here for people who work on the bot.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+BIN       := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-requirements
+
+export RASA_PORT          ?= 5005
+export ACTION_PORT        ?= 5055
+export ACTION_SERVER_URL  ?= http://localhost:$(ACTION_PORT)/webhook
+# Rasa and TensorFlow are chatty at start-up; keep the terminal readable.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export RASA_TELEMETRY_ENABLED ?= false
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+
+.PHONY: help setup run test train validate shell actions lint typecheck evaluate lock clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(INSTALLED): requirements.lock scripts/setup_venv.sh
+	scripts/setup_venv.sh
+
+setup: $(INSTALLED)  ## Create .venv with Python 3.10 and install the pinned dependencies
+
+train: $(INSTALLED)  ## Train a model (skipped by Rasa's fingerprinting when nothing changed)
+	scripts/train.sh
+
+validate: $(INSTALLED)  ## Check data, domain and config for errors and warnings
+	$(BIN)/rasa data validate --fail-on-warnings
+
+run: train  ## Start the action server and the Rasa server (REST channel on :5005)
+	scripts/run.sh
+
+shell: train  ## Talk to the bot in the terminal (starts the action server too)
+	scripts/run.sh shell
+
+actions: $(INSTALLED)  ## Start only the action server
+	$(BIN)/rasa run actions --actions actions --port $(ACTION_PORT)
+
+test: validate train lint typecheck  ## Set up, validate, train, then run the whole test suite
+	$(BIN)/pytest
+
+lint: $(INSTALLED)  ## ruff
+	$(BIN)/ruff check actions nlu_components tests scripts
+	$(BIN)/ruff format --check actions nlu_components tests scripts
+
+typecheck: $(INSTALLED)  ## mypy
+	$(BIN)/mypy actions nlu_components
+
+evaluate: train  ## Benchmark the NLU model on tests/nlu_test.yml (accuracy, thresholds, speed)
+	$(BIN)/python scripts/evaluate_nlu.py
+
+lock: $(INSTALLED)  ## Re-resolve requirements.in into requirements.lock
+	scripts/lock_requirements.sh
+
+clean:  ## Remove trained models and caches (keeps .venv)
+	rm -rf models .rasa results .pytest_cache .mypy_cache .ruff_cache

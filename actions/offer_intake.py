@@ -1,0 +1,50 @@
+"""action_offer_intake: decide whether to offer the intake team after an answer."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.faq_topics import answered_topic, load_catalogue
+
+logger = logging.getLogger(__name__)
+
+
+class ActionOfferIntake(Action):
+    """Sets `intake_offer_due` after every FAQ answer.
+
+    The offer is due after answers about addiction, withdrawal, stopping,
+    detox or treatment (topics flagged `offers_intake` in faq_topics.yml), at
+    most once per conversation. The offer's text is the domain response
+    `utter_offer_intake`, which a rule utters when the slot is true.
+    """
+
+    def name(self) -> str:
+        """Name of the action, as in domain.yml."""
+        return "action_offer_intake"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[EventType]:
+        """Returns the slot events; utters nothing itself."""
+        topic = answered_topic(tracker.latest_message or {})
+        catalogue = load_catalogue()
+        already_offered = bool(tracker.get_slot("intake_offered"))
+        due = (
+            topic is not None
+            and topic in catalogue
+            and catalogue[topic].offers_intake
+            and not already_offered
+        )
+        logger.debug("Intake offer due after topic %s: %s", topic, due)
+        events: List[EventType] = [SlotSet("intake_offer_due", due)]
+        if due:
+            events.append(SlotSet("intake_offered", True))
+        return events

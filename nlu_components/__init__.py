@@ -1,0 +1,1 @@
+"""Custom Rasa NLU graph components. They run inside the Rasa server."""

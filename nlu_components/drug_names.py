@@ -1,0 +1,94 @@
+"""Pure helpers that map drug-name variants and misspellings to a canonical name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+DEFAULT_DRUG_NAMES_FILE = Path(__file__).with_name("drug_names.yml")
+
+# Words shorter than this are never fuzzy-matched ("clonidine" is not a typo of
+# "klonopin", but short words are too easy to confuse).
+MIN_FUZZY_LENGTH = 6
+
+
+def edit_distance(first: str, second: str, limit: int) -> int:
+    """Optimal-string-alignment distance, giving up (returning limit + 1) past limit."""
+    if abs(len(first) - len(second)) > limit:
+        return limit + 1
+    previous_previous: list[int] = []
+    previous = list(range(len(second) + 1))
+    for i, first_char in enumerate(first, start=1):
+        current = [i] + [0] * len(second)
+        for j, second_char in enumerate(second, start=1):
+            cost = 0 if first_char == second_char else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and first_char == second[j - 2] and first[i - 2] == second_char:
+                current[j] = min(current[j], previous_previous[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous_previous, previous = previous, current
+    return previous[-1]
+
+
+def allowed_typos(word: str) -> int:
+    """How many edits a misspelling of a name of this length may have."""
+    if len(word) < MIN_FUZZY_LENGTH:
+        return 0
+    return 1 if len(word) < 8 else 2
+
+
+@dataclass(frozen=True)
+class DrugNameNormaliser:
+    """Finds drug-name variants in a list of lower-cased words."""
+
+    canonical_by_variant: dict[tuple[str, ...], str]
+    longest_variant: int  # in words
+
+    @classmethod
+    def from_file(cls, path: Path = DEFAULT_DRUG_NAMES_FILE) -> DrugNameNormaliser:
+        """Loads ``canonical: [variants]`` from a YAML file."""
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        mapping: dict[tuple[str, ...], str] = {}
+        for canonical, variants in data.items():
+            for variant in [canonical, *variants]:
+                mapping[tuple(variant.lower().split())] = canonical
+        return cls(mapping, max(len(variant) for variant in mapping))
+
+    def canonical_names(self, words: list[str]) -> list[str | None]:
+        """For each word, the canonical drug name it belongs to, or None.
+
+        Multi-word variants ("k pins") mark every word they cover; single words
+        also match listed names within a small edit distance ("klonipin").
+        """
+        found: list[str | None] = [None] * len(words)
+        position = 0
+        while position < len(words):
+            matched = self._match_at(words, position)
+            if matched:
+                length, canonical = matched
+                found[position : position + length] = [canonical] * length
+                position += length
+            else:
+                found[position] = self._fuzzy_match(words[position])
+                position += 1
+        return found
+
+    def _match_at(self, words: list[str], position: int) -> tuple[int, str] | None:
+        for length in range(min(self.longest_variant, len(words) - position), 0, -1):
+            key = tuple(words[position : position + length])
+            if key in self.canonical_by_variant:
+                return length, self.canonical_by_variant[key]
+        return None
+
+    def _fuzzy_match(self, word: str) -> str | None:
+        limit = allowed_typos(word)
+        if limit == 0:
+            return None
+        for variant, canonical in self.canonical_by_variant.items():
+            if len(variant) == 1 and len(variant[0]) >= MIN_FUZZY_LENGTH:
+                if edit_distance(word, variant[0], limit) <= limit:
+                    return canonical
+        return None

@@ -1,0 +1,88 @@
+"""Turns a confident retrieval intent with an unsure sub-answer into a fallback.
+
+Rasa's FallbackClassifier only looks at the intent. With retrieval intents the
+intent ``faq`` often scores 0.99 while the ResponseSelector is unsure which FAQ
+answer fits (rasa#9723, rasa#9751), and the bot then gives a random answer.
+This component runs after the ResponseSelector and the FallbackClassifier: when
+the selected answer's confidence is under ``threshold`` it predicts
+``nlu_fallback`` the same way the FallbackClassifier does (keeping the original
+ranking, so "Did you mean ...?" can offer the best topics) and records why in
+the parse data under ``response_confidence_gate``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+RESPONSE_SELECTOR_KEY = "response_selector"
+GATE_KEY = "response_confidence_gate"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class ResponseConfidenceGate(GraphComponent):
+    """Predicts nlu_fallback when the ResponseSelector is unsure of its answer."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Returns the component's default config."""
+        return {"threshold": 0.5}
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Stores the confidence threshold."""
+        self.threshold = float(config["threshold"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ResponseConfidenceGate:
+        """Creates the component (see parent class for full docstring)."""
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Replaces the intent with nlu_fallback where the answer is unsure."""
+        for message in messages:
+            response_confidence = self._selected_response_confidence(message)
+            if response_confidence is None or response_confidence >= self.threshold:
+                continue
+            fallback_intent = {
+                INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+                PREDICTED_CONFIDENCE_KEY: response_confidence,
+            }
+            reason = {
+                "retrieval_intent": message.data[INTENT][INTENT_NAME_KEY],
+                "response_confidence": response_confidence,
+                "threshold": self.threshold,
+            }
+            message.set(GATE_KEY, reason, add_to_output=True)
+            message.set(INTENT, fallback_intent, add_to_output=True)
+            ranking = [dict(fallback_intent), *message.get(INTENT_RANKING_KEY, [])]
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
+
+    @staticmethod
+    def _selected_response_confidence(message: Message) -> float | None:
+        """Confidence of the chosen answer if the intent is a retrieval intent."""
+        intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        selector = message.get(RESPONSE_SELECTOR_KEY) or {}
+        if intent_name not in selector.get("all_retrieval_intents", []):
+            return None
+        response = selector.get(intent_name, {}).get("response", {})
+        confidence = response.get(PREDICTED_CONFIDENCE_KEY)
+        return float(confidence) if confidence is not None else None

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Creates .venv with Python 3.10 (if missing or on the wrong Python) and installs
+# requirements.lock into it. Re-run by make whenever requirements.lock changes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv=.venv
+if [ -x "$venv/bin/python" ] && ! "$venv/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then
+  echo "$venv is not Python 3.10; recreating it."
+  rm -rf "$venv"
+fi
+if [ ! -x "$venv/bin/python" ]; then
+  python310=$(scripts/find_python310.sh)
+  echo "Creating $venv with $python310"
+  "$python310" -m venv "$venv"
+fi
+
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip==24.0
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.lock
+touch "$venv/.installed-requirements"

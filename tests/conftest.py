@@ -1,0 +1,52 @@
+"""Shared fixtures: the project's real files, and the trained model when a test needs it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+MODEL_DIR = PROJECT_ROOT / "models"
+
+os.environ.setdefault("ACTION_SERVER_URL", "http://localhost:5055/webhook")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+
+def load_yaml(relative_path: str) -> Any:
+    return yaml.safe_load((PROJECT_ROOT / relative_path).read_text(encoding="utf-8"))
+
+
+def examples_by_intent(relative_path: str) -> dict[str, list[str]]:
+    """Reads a Rasa NLU YAML file into {intent: [example, ...]}."""
+    result: dict[str, list[str]] = {}
+    for block in load_yaml(relative_path)["nlu"]:
+        if "intent" not in block:
+            continue
+        lines = block["examples"].strip().splitlines()
+        result[block["intent"]] = [line.strip()[2:].strip() for line in lines]
+    return result
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    return load_yaml("domain.yml")
+
+
+def latest_model() -> Path:
+    models = sorted(MODEL_DIR.glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
+    if not models:
+        pytest.fail("No trained model in models/: run `make train` (make test does it).")
+    return models[-1]
+
+
+@pytest.fixture(scope="session")
+def agent() -> Any:
+    """The trained Rasa agent (NLU and policies), loaded once per test session."""
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(latest_model()))

@@ -1,0 +1,54 @@
+"""The trained model on the held-out test set and on the questions it offers itself."""
+
+from typing import Any
+
+import pytest
+
+from actions.faq_topics import load_catalogue
+from tests.conftest import examples_by_intent
+
+MIN_ACCURACY = 0.92
+HELD_OUT = examples_by_intent("tests/nlu_test.yml")
+
+
+def predicted_label(parse_data: dict[str, Any]) -> str:
+    """'faq/<topic>' for FAQ answers, else the intent name."""
+    intent = parse_data["intent"]["name"]
+    if intent == "faq":
+        return parse_data["intent"]["full_retrieval_intent_name"]
+    return intent
+
+
+async def test_held_out_accuracy_of_intent_and_answer(agent: Any) -> None:
+    results = []
+    for expected, examples in HELD_OUT.items():
+        for text in examples:
+            parse_data = await agent.parse_message(text)
+            results.append((text, expected, predicted_label(parse_data)))
+
+    errors = [(text, expected, got) for text, expected, got in results if got != expected]
+    accuracy = 1 - len(errors) / len(results)
+    report = "\n".join(f"  {expected:32} -> {got:32} {text!r}" for text, expected, got in errors)
+    print(f"\nHeld-out accuracy: {accuracy:.3f} on {len(results)} examples\n{report}")
+    assert accuracy >= MIN_ACCURACY, report
+
+
+@pytest.mark.parametrize("topic", sorted(load_catalogue()))
+async def test_suggested_question_gets_its_own_answer(agent: Any, topic: str) -> None:
+    """A "Did you mean" or greeting button must lead to the answer it names."""
+    parse_data = await agent.parse_message(load_catalogue()[topic].question)
+    assert predicted_label(parse_data) == f"faq/{topic}"
+
+
+@pytest.mark.parametrize(
+    "text, acceptable",
+    [
+        ("is klonopin addictive", {"faq/addictive"}),
+        ("what is rivotril", {"faq/what_is", "faq/brand_names"}),
+        ("can i just quit klonopin", {"faq/stopping_safely"}),
+        ("whats the weather", {"out_of_scope"}),
+        ("how many mg should i take", {"ask_personal_medical_advice"}),
+    ],
+)
+async def test_questions_from_the_brief(agent: Any, text: str, acceptable: set[str]) -> None:
+    assert predicted_label(await agent.parse_message(text)) in acceptable

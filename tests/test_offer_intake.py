@@ -1,0 +1,82 @@
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.faq_topics import load_catalogue
+from actions.offer_intake import ActionOfferIntake
+
+INTAKE_TOPICS = {
+    "addictive",
+    "dependence_vs_addiction",
+    "signs_of_addiction",
+    "withdrawal_symptoms",
+    "stopping_safely",
+    "detox",
+    "treatment_options",
+    "inpatient",
+    "outpatient_levels",
+    "therapies",
+}
+
+
+def tracker_after_answer(topic: str, intent: str = "faq", offered: bool = False) -> Tracker:
+    latest_message = {
+        "text": "a visitor question",
+        "intent": {"name": intent, "confidence": 0.98},
+        "response_selector": {
+            "all_retrieval_intents": ["faq"],
+            "faq": {"response": {"intent_response_key": f"faq/{topic}", "confidence": 0.9}},
+        },
+    }
+    return Tracker(
+        sender_id="test-visitor",
+        slots={"intake_offered": offered, "intake_offer_due": False},
+        latest_message=latest_message,
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="utter_faq",
+    )
+
+
+async def run(tracker: Tracker, domain: dict[str, Any]) -> tuple[list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = await ActionOfferIntake().run(dispatcher, tracker, domain)
+    return events, dispatcher.messages
+
+
+@pytest.mark.parametrize("topic", sorted(load_catalogue()))
+async def test_offer_is_due_after_addiction_and_treatment_answers_only(
+    topic: str, domain: dict[str, Any]
+) -> None:
+    events, messages = await run(tracker_after_answer(topic), domain)
+
+    due = topic in INTAKE_TOPICS
+    assert SlotSet("intake_offer_due", due) in events
+    assert (SlotSet("intake_offered", True) in events) is due
+    assert messages == []  # the offer itself is the domain response, uttered by a rule
+
+
+async def test_offer_is_made_once_per_conversation(domain: dict[str, Any]) -> None:
+    events, _ = await run(tracker_after_answer("detox", offered=True), domain)
+    assert events == [SlotSet("intake_offer_due", False)]
+
+
+async def test_no_offer_without_an_faq_answer(domain: dict[str, Any]) -> None:
+    events, _ = await run(tracker_after_answer("detox", intent="nlu_fallback"), domain)
+    assert events == [SlotSet("intake_offer_due", False)]
+
+
+async def test_sets_only_slots_the_domain_declares(domain: dict[str, Any]) -> None:
+    events, _ = await run(tracker_after_answer("detox"), domain)
+    assert {event["name"] for event in events} <= set(domain["slots"])
+    assert ActionOfferIntake().name() in domain["actions"]
+
+
+def test_catalogue_flags_match_the_intake_topics() -> None:
+    flagged = {key for key, topic in load_catalogue().items() if topic.offers_intake}
+    assert flagged == INTAKE_TOPICS

@@ -1,0 +1,63 @@
+"""The training and held-out test data: enough, varied, separate, and free of personal data."""
+
+import re
+
+import pytest
+
+from tests.conftest import examples_by_intent
+
+TRAINING = examples_by_intent("data/nlu.yml")
+HELD_OUT = examples_by_intent("tests/nlu_test.yml")
+DRUG_NAME_VARIANTS = (
+    "klonopin",
+    "rivotril",
+    "k pin",
+    "k-pin",
+    "benzo",
+    "klonipin",
+    "clonazapam",
+    "clonopin",
+)
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.lower().strip(" ?.!").split())
+
+
+@pytest.mark.parametrize("intent", sorted(TRAINING))
+def test_every_intent_has_at_least_25_distinct_examples(intent: str) -> None:
+    examples = {normalised(example) for example in TRAINING[intent]}
+    assert len(examples) >= 25
+
+
+@pytest.mark.parametrize("intent", sorted(TRAINING))
+def test_every_intent_has_held_out_examples(intent: str) -> None:
+    assert len(HELD_OUT.get(intent, [])) >= 6
+
+
+def test_held_out_examples_never_appear_in_training() -> None:
+    training = {normalised(example) for examples in TRAINING.values() for example in examples}
+    leaked = [e for examples in HELD_OUT.values() for e in examples if normalised(e) in training]
+    assert leaked == []
+
+
+def test_no_example_is_used_for_two_intents() -> None:
+    seen: dict[str, str] = {}
+    for intent, examples in TRAINING.items():
+        for example in examples:
+            assert seen.setdefault(normalised(example), intent) == intent, example
+
+
+def test_examples_use_the_names_visitors_use() -> None:
+    text = " ".join(e.lower() for examples in TRAINING.values() for e in examples)
+    for variant in DRUG_NAME_VARIANTS:
+        assert variant in text
+
+
+PERSONAL_DATA = re.compile(r"\b\d{3}[-. ]\d{3}[-. ]\d{4}\b|[\w.+-]+@[\w-]+\.\w+")
+
+
+@pytest.mark.parametrize("data", [TRAINING, HELD_OUT], ids=["training", "held_out"])
+def test_no_phone_numbers_or_emails_in_examples(data: dict[str, list[str]]) -> None:
+    found = [e for examples in data.values() for e in examples if PERSONAL_DATA.search(e)]
+    assert found == []
