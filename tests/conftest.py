@@ -50,3 +50,21 @@ def agent() -> Any:
     from rasa.core.agent import Agent
 
     return Agent.load(str(latest_model()))
+
+
+def tracker_with(
+    latest_message: dict[str, Any], slots: dict[str, Any], latest_action_name: str
+) -> Any:
+    """A rasa-sdk Tracker as the action server receives it, built inline."""
+    from rasa_sdk import Tracker
+
+    return Tracker(
+        sender_id="test-visitor",
+        slots=slots,
+        latest_message=latest_message,
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name=latest_action_name,
+    )

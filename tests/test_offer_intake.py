@@ -7,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq_topics import load_catalogue
 from actions.offer_intake import ActionOfferIntake
+from tests.conftest import tracker_with
 
 INTAKE_TOPICS = {
     "addictive",
@@ -31,14 +32,9 @@ def tracker_after_answer(topic: str, intent: str = "faq", offered: bool = False)
             "faq": {"response": {"intent_response_key": f"faq/{topic}", "confidence": 0.9}},
         },
     }
-    return Tracker(
-        sender_id="test-visitor",
+    return tracker_with(
+        latest_message,
         slots={"intake_offered": offered, "intake_offer_due": False},
-        latest_message=latest_message,
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
         latest_action_name="utter_faq",
     )
 

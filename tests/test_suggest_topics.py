@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq_topics import load_catalogue
 from actions.suggest_topics import SUGGESTION_SLOTS, ActionSuggestTopics
+from tests.conftest import tracker_with
 
 
 def unclear_message_tracker(intents: list[str], ranking: list[tuple[str, float]]) -> Tracker:
@@ -25,16 +26,7 @@ def unclear_message_tracker(intents: list[str], ranking: list[tuple[str, float]]
             },
         },
     }
-    return Tracker(
-        sender_id="test-visitor",
-        slots={},
-        latest_message=latest_message,
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
+    return tracker_with(latest_message, slots={}, latest_action_name="action_listen")
 
 
 async def run(tracker: Tracker, domain: dict[str, Any]) -> tuple[list[dict], list[dict]]:
