@@ -52,6 +52,7 @@ typecheck: $(INSTALLED)  ## mypy
 
 evaluate: train  ## Benchmark the NLU model on tests/nlu_test.yml (accuracy, thresholds, speed)
 	$(BIN)/python scripts/evaluate_nlu.py
+	$(BIN)/python scripts/evaluate_safety.py
 
 lock: $(INSTALLED)  ## Re-resolve requirements.in into requirements.lock
 	scripts/lock_requirements.sh

@@ -4,10 +4,17 @@ import re
 
 import pytest
 
-from tests.conftest import examples_by_intent
+from tests.conftest import examples_by_intent, load_yaml
 
 TRAINING = examples_by_intent("data/nlu.yml")
-HELD_OUT = examples_by_intent("tests/nlu_test.yml")
+SAFETY_SET = load_yaml("tests/safety_test_set.yml")
+HELD_OUT = {
+    **examples_by_intent("tests/nlu_test.yml"),
+    "report_emergency": SAFETY_SET["emergencies"],
+    "express_crisis": SAFETY_SET["crises"] + SAFETY_SET["lethal_dose_questions"],
+    "report_accidental_extra_dose": SAFETY_SET["extra_dose"],
+    "near_misses": [case["text"] for case in SAFETY_SET["near_misses"]],
+}
 DRUG_NAME_VARIANTS = (
     "klonopin",
     "rivotril",
@@ -33,6 +40,14 @@ def test_every_intent_has_at_least_25_distinct_examples(intent: str) -> None:
 @pytest.mark.parametrize("intent", sorted(TRAINING))
 def test_every_intent_has_held_out_examples(intent: str) -> None:
     assert len(HELD_OUT.get(intent, [])) >= 6
+
+
+def test_safety_set_is_large_enough() -> None:
+    emergencies_and_crises = sum(
+        len(SAFETY_SET[key]) for key in ("emergencies", "crises", "lethal_dose_questions")
+    )
+    assert emergencies_and_crises >= 60
+    assert len(SAFETY_SET["near_misses"]) >= 40
 
 
 def test_held_out_examples_never_appear_in_training() -> None:

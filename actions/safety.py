@@ -1,0 +1,63 @@
+"""Safety actions: they follow the 911 / 988 responses and mark the conversation for staff.
+
+The words the visitor needs (utter_emergency_911, utter_crisis_988) are domain
+responses uttered by rules before these actions run, so they arrive even when
+the action server is down. These actions add the record staff review needs:
+which safety pattern (or the classifier) recognised the message.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Mapping
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+logger = logging.getLogger(__name__)
+
+CLASSIFIER_REASON = "classifier"
+
+
+def safety_reason(parse_data: Mapping[str, Any]) -> str:
+    """The safety-net pattern that fired, or "classifier" when DIET alone saw it."""
+    return str((parse_data.get("safety_net") or {}).get("pattern") or CLASSIFIER_REASON)
+
+
+class ActionEmergencyGuidance(Action):
+    """Marks an overdose emergency for staff after the 911 guidance was sent."""
+
+    def name(self) -> str:
+        """Name of the action, as in domain.yml."""
+        return "action_emergency_guidance"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[EventType]:
+        """Records why the message was an emergency."""
+        reason = safety_reason(tracker.latest_message or {})
+        logger.warning("Emergency guidance given (recognised by: %s)", reason)
+        return [SlotSet("safety_reason", reason)]
+
+
+class ActionCrisisSupport(Action):
+    """Marks a crisis for staff after the 988 guidance was sent."""
+
+    def name(self) -> str:
+        """Name of the action, as in domain.yml."""
+        return "action_crisis_support"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[EventType]:
+        """Records why the message was a crisis."""
+        reason = safety_reason(tracker.latest_message or {})
+        logger.warning("Crisis guidance given (recognised by: %s)", reason)
+        return [SlotSet("safety_reason", reason)]

@@ -1,0 +1,47 @@
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu_components.safety_net import SAFETY_NET_KEY, SafetyNet
+
+
+def classified(text: str, intent: str = "faq") -> Message:
+    data = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.97},
+        "intent_ranking": [
+            {"name": intent, "confidence": 0.97},
+            {"name": "report_emergency", "confidence": 0.02},
+        ],
+    }
+    return Message(data=data, output_properties=set(data))
+
+
+def test_emergency_overrides_a_wrong_classification() -> None:
+    [message] = SafetyNet({}).process([classified("my son took a whole bottle of klonopin")])
+
+    assert message.get("intent") == {"name": "report_emergency", "confidence": 1.0}
+    ranking = [entry["name"] for entry in message.get("intent_ranking")]
+    assert ranking == ["report_emergency", "faq"]
+    assert message.get(SAFETY_NET_KEY) == {
+        "intent": "report_emergency",
+        "pattern": "took_too_many",
+        "why": "someone took too many pills or overdosed",
+        "classifier_intent": "faq",
+    }
+    assert SAFETY_NET_KEY in message.as_dict(only_output_properties=True)
+
+
+def test_crisis_overrides_the_fallback() -> None:
+    [message] = SafetyNet({}).process([classified("i want to die", intent="nlu_fallback")])
+    assert message.get("intent")["name"] == "express_crisis"
+    assert message.get(SAFETY_NET_KEY)["classifier_intent"] == "nlu_fallback"
+
+
+def test_informational_question_is_left_to_the_classifier() -> None:
+    [message] = SafetyNet({}).process([classified("what are the signs of a klonopin overdose")])
+    assert message.get("intent")["name"] == "faq"
+    assert message.get(SAFETY_NET_KEY) is None
+
+
+def test_button_payloads_are_not_reinterpreted() -> None:
+    [message] = SafetyNet({}).process([classified("/deny", intent="deny")])
+    assert message.get("intent")["name"] == "deny"
