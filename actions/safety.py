@@ -8,6 +8,7 @@ which safety pattern (or the classifier) recognised the message.
 
 from __future__ import annotations
 
+import abc
 import logging
 from typing import Any, Dict, List, Mapping
 
@@ -25,39 +26,36 @@ def safety_reason(parse_data: Mapping[str, Any]) -> str:
     return str((parse_data.get("safety_net") or {}).get("pattern") or CLASSIFIER_REASON)
 
 
-class ActionEmergencyGuidance(Action):
-    """Marks an overdose emergency for staff after the 911 guidance was sent."""
+class RecordSafetyReason(Action, abc.ABC):
+    """Records in `safety_reason` why the last message got the safety response."""
+
+    @abc.abstractmethod
+    def name(self) -> str:
+        """Name of the action, as in domain.yml."""
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[EventType]:
+        """Sets the slot; the visitor already has the guidance."""
+        reason = safety_reason(tracker.latest_message or {})
+        logger.warning("%s: safety guidance given (recognised by: %s)", self.name(), reason)
+        return [SlotSet("safety_reason", reason)]
+
+
+class ActionEmergencyGuidance(RecordSafetyReason):
+    """Follows the 911 guidance for a possible overdose."""
 
     def name(self) -> str:
         """Name of the action, as in domain.yml."""
         return "action_emergency_guidance"
 
-    async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[str, Any],
-    ) -> List[EventType]:
-        """Records why the message was an emergency."""
-        reason = safety_reason(tracker.latest_message or {})
-        logger.warning("Emergency guidance given (recognised by: %s)", reason)
-        return [SlotSet("safety_reason", reason)]
 
-
-class ActionCrisisSupport(Action):
-    """Marks a crisis for staff after the 988 guidance was sent."""
+class ActionCrisisSupport(RecordSafetyReason):
+    """Follows the 988 guidance for suicidal thoughts, self-harm or lethal-dose questions."""
 
     def name(self) -> str:
         """Name of the action, as in domain.yml."""
         return "action_crisis_support"
-
-    async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[str, Any],
-    ) -> List[EventType]:
-        """Records why the message was a crisis."""
-        reason = safety_reason(tracker.latest_message or {})
-        logger.warning("Crisis guidance given (recognised by: %s)", reason)
-        return [SlotSet("safety_reason", reason)]
