@@ -42,13 +42,14 @@ def test_environment_overrides_the_file() -> None:
     settings = load_settings(
         SETTINGS_FILE,
         environ={
-            "CLINIC_INTAKE_PHONE": "913 260 4400",
+            # Fictional numbers only, even in tests: 555-0100..555-0199.
+            "CLINIC_INTAKE_PHONE": "913 555 0199",
             "CLINIC_INSURANCE_URL": "https://clinic.test/insurance",
             "CLINIC_INTAKE_HOURS": "24/7",
         },
     )
-    assert settings.phone_tel == "tel:+19132604400"
-    assert settings.placeholders == []
+    assert settings.phone_tel == "tel:+19135550199"
+    assert settings.placeholders == ["intake_phone"]  # the link is no longer a placeholder
     assert settings.hours.always_open
 
 

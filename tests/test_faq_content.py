@@ -159,3 +159,24 @@ def test_answer_text_lives_only_in_the_domain() -> None:
     for paragraph in distinctive_paragraphs():
         flat = " ".join(paragraph.split())
         assert not any(flat in text for text in others_flat), paragraph
+
+
+def test_no_real_looking_phone_number_anywhere_in_the_project() -> None:
+    """Only 911, 988, Poison Control, SAMHSA and fictional 555-01xx numbers may appear."""
+    tracked = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    phone = re.compile(r"\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b")
+    allowed = re.compile(r"555[\s.-]01\d\d|800[\s.-]222[\s.-]1222|800[\s.-]662[\s.-]4357")
+    found = [
+        (path, number)
+        for path in tracked
+        if (PROJECT_ROOT / path).is_file() and not path.endswith(".lock")
+        for number in phone.findall((PROJECT_ROOT / path).read_text(errors="ignore"))
+        if not allowed.search(number)
+    ]
+    assert found == []
