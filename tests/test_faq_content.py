@@ -129,6 +129,17 @@ def test_no_two_responses_share_their_text() -> None:
     assert len(set(texts)) == len(texts)
 
 
+def tracked_files() -> list[str]:
+    """The project's files: tracked by git, or new and not ignored."""
+    return subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+
+
 def distinctive_paragraphs() -> list[str]:
     """Paragraphs of the answers that are specific to one answer (not shared safety lines)."""
     shared = {LINE_911, LINE_DOCTOR}
@@ -143,13 +154,7 @@ def distinctive_paragraphs() -> list[str]:
 
 
 def test_answer_text_lives_only_in_the_domain() -> None:
-    tracked = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    tracked = tracked_files()
     others = [
         (PROJECT_ROOT / path).read_text(encoding="utf-8", errors="ignore")
         for path in tracked
@@ -163,13 +168,7 @@ def test_answer_text_lives_only_in_the_domain() -> None:
 
 def test_no_real_looking_phone_number_anywhere_in_the_project() -> None:
     """Only 911, 988, Poison Control, SAMHSA and fictional 555-01xx numbers may appear."""
-    tracked = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    tracked = tracked_files()
     phone = re.compile(r"\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b")
     allowed = re.compile(r"555[\s.-]01\d\d|800[\s.-]222[\s.-]1222|800[\s.-]662[\s.-]4357")
     found = [
