@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from nlu_components.spacy_pipeline import lemmatize_words
+
 DEFAULT_DRUG_NAMES_FILE = Path(__file__).with_name("drug_names.yml")
 
 # Words shorter than this are never fuzzy-matched ("clonidine" is not a typo of
@@ -56,6 +58,12 @@ class DrugNameNormaliser:
             for variant in [canonical, *variants]:
                 mapping[tuple(variant.lower().split())] = canonical
         return cls(mapping, max(len(variant) for variant in mapping))
+
+    def lemmas(self, words: list[str]) -> list[str]:
+        """SpaCy lookup lemmas of lower-cased words, drug names replaced by their canonical name."""
+        lemmas = lemmatize_words(words)
+        drugs = self.canonical_names(words)
+        return [drug or lemma for lemma, drug in zip(lemmas, drugs, strict=True)]
 
     def canonical_names(self, words: list[str]) -> list[str | None]:
         """For each word, the canonical drug name it belongs to, or None.

@@ -21,7 +21,6 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.drug_names import DEFAULT_DRUG_NAMES_FILE, DrugNameNormaliser
-from nlu_components.spacy_pipeline import lemmatize_words
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -65,8 +64,6 @@ class LemmaTokenizer(WhitespaceTokenizer):
         """Splits like WhitespaceTokenizer, then sets each token's lemma."""
         tokens = super().tokenize(message, attribute)
         words = [token.text.lower() for token in tokens]
-        lemmas = lemmatize_words(words)
-        drugs = self.normaliser.canonical_names(words)
-        for token, lemma, drug in zip(tokens, lemmas, drugs, strict=True):
-            token.lemma = drug or lemma
+        for token, lemma in zip(tokens, self.normaliser.lemmas(words), strict=True):
+            token.lemma = lemma
         return tokens

@@ -17,7 +17,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from nlu_components.drug_names import DrugNameNormaliser, allowed_typos, edit_distance
-from nlu_components.spacy_pipeline import blank_english_with_lemmas, lemmatize_words
+from nlu_components.spacy_pipeline import blank_english_with_lemmas
 
 DEFAULT_PATTERNS_FILE = Path(__file__).with_name("safety_patterns.yml")
 EMERGENCY_INTENT = "report_emergency"
@@ -130,10 +130,7 @@ class SafetyMatcher:
     def doc(self, text: str) -> Doc:
         """The message as a spaCy Doc with corrected words and lemmas."""
         words = [self.correct_spelling(word) for word in words_of(text)]
-        lemmas = lemmatize_words(words)
-        drugs = self.drug_names.canonical_names(words)
-        lemmas = [drug or lemma for lemma, drug in zip(lemmas, drugs, strict=True)]
-        return Doc(self.nlp.vocab, words=words, lemmas=lemmas)
+        return Doc(self.nlp.vocab, words=words, lemmas=self.drug_names.lemmas(words))
 
     def fired_patterns(self, text: str) -> list[SafetyPattern]:
         """Every pattern that fires on `text`, in file order."""
