@@ -29,7 +29,7 @@ train: $(INSTALLED)  ## Train a model (skipped by Rasa's fingerprinting when not
 	scripts/train.sh
 
 validate: $(INSTALLED)  ## Check data, domain and config for errors and warnings
-	$(BIN)/rasa data validate --fail-on-warnings
+	$(BIN)/python scripts/validate.py
 
 run: train  ## Start the action server and the Rasa server (REST channel on :5005)
 	scripts/run.sh

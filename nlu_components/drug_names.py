@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from nlu_components.spacy_pipeline import lemmatize_words
+from nlu_components.spacy_pipeline import is_english_word, lemmatize_words
 
 DEFAULT_DRUG_NAMES_FILE = Path(__file__).with_name("drug_names.yml")
 
@@ -93,7 +93,9 @@ class DrugNameNormaliser:
 
     def _fuzzy_match(self, word: str) -> str | None:
         limit = allowed_typos(word)
-        if limit == 0:
+        # A real word is never a misspelling: "lorazepam" (Ativan) is two letters
+        # from "clonazepam", and spaCy's English tables (WordNet) know it.
+        if limit == 0 or is_english_word(word):
             return None
         for variant, canonical in self.canonical_by_variant.items():
             if len(variant) == 1 and len(variant[0]) >= MIN_FUZZY_LENGTH:

@@ -23,7 +23,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-GATE_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6)
+GATE_THRESHOLDS = (0.2, 0.3, 0.35, 0.4, 0.5, 0.6)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,19 @@ def load_yaml(relative_path: str) -> Any:
     return yaml.safe_load((PROJECT_ROOT / relative_path).read_text(encoding="utf-8"))
 
 
+ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+
+
 def examples_by_intent(relative_path: str) -> dict[str, list[str]]:
-    """Reads a Rasa NLU YAML file into {intent: [example, ...]}."""
+    """Reads a Rasa NLU YAML file into {intent: [example, ...]}, entity markup removed."""
     result: dict[str, list[str]] = {}
     for block in load_yaml(relative_path)["nlu"]:
         if "intent" not in block:
             continue
         lines = block["examples"].strip().splitlines()
-        result[block["intent"]] = [line.strip()[2:].strip() for line in lines]
+        result[block["intent"]] = [
+            ENTITY_MARKUP.sub(r"\1", line.strip()[2:].strip()) for line in lines
+        ]
     return result
 
 

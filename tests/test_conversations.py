@@ -39,6 +39,8 @@ def test_conversation_stories_pass_without_prediction_errors(tmp_path: Path) -> 
         timeout=600,
     )
     failed = tmp_path / "failed_test_stories.yml"
-    details = failed.read_text() if failed.exists() else result.stderr[-3000:]
+    output = result.stdout + result.stderr
+    wrong = output[output.find("WrongPredictionException") :][:2000]
+    details = failed.read_text() if failed.exists() else wrong or output[-3000:]
     assert result.returncode == 0, details
     assert "# None of the test stories failed - all good!" in failed.read_text()

@@ -58,6 +58,10 @@ def test_benzo_slang_maps_to_benzodiazepine(normaliser: DrugNameNormaliser) -> N
     assert normaliser.canonical_names(["benzos", "benzo"]) == ["benzodiazepine"] * 2
 
 
-@pytest.mark.parametrize("word", ["clonidine", "pin", "kind", "klondike", "coronavirus", "alcohol"])
+@pytest.mark.parametrize(
+    "word",
+    # "lorazepam" is Ativan, two letters from "clonazepam": a real drug, not a misspelling.
+    ["clonidine", "pin", "kind", "klondike", "coronavirus", "alcohol", "lorazepam"],
+)
 def test_other_words_are_left_alone(normaliser: DrugNameNormaliser, word: str) -> None:
     assert normaliser.canonical_names([word]) == [None]

@@ -48,6 +48,14 @@ async def test_suggested_question_gets_its_own_answer(agent: Any, topic: str) ->
         ("can i just quit klonopin", {"faq/stopping_safely"}),
         ("whats the weather", {"out_of_scope"}),
         ("how many mg should i take", {"ask_personal_medical_advice"}),
+        ("can I drink on it?", {"ask_interaction"}),
+        ("can i take klonopin with my trazodone", {"ask_interaction"}),
+        ("klonopin and xanax together?", {"ask_interaction"}),
+        ("is it ok with zyrtec", {"ask_interaction"}),
+        ("what shouldn't I mix with klonopin", {"faq/interactions_overview"}),
+        ("how do I sign up for treatment", {"request_intake"}),
+        ("do you take insurance", {"request_intake"}),
+        ("can I talk to someone", {"request_intake"}),
     ],
 )
 async def test_questions_from_the_brief(agent: Any, text: str, acceptable: set[str]) -> None:

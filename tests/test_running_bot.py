@@ -51,6 +51,10 @@ class RunningBot:
         return "\n".join(reply.get("text", "") for reply in self.send(sender, message))
 
 
+def bot_text(reply: dict[str, Any]) -> str:
+    return str(reply.get("text", ""))
+
+
 def wait_until_up(url: str, process: subprocess.Popen, log_file: Path) -> None:
     deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
     while time.monotonic() < deadline:
@@ -69,7 +73,12 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
     latest_model()  # fail clearly if nothing is trained
     rasa_port, action_port = free_port(), free_port()
     log_file = tmp_path_factory.mktemp("logs") / "run.log"
-    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port)}
+    env = {
+        **os.environ,
+        "RASA_PORT": str(rasa_port),
+        "ACTION_PORT": str(action_port),
+        "CLINIC_INTAKE_HOURS": "24/7",  # the "open now" prompt, whatever the time of the test
+    }
     env.pop("ACTION_SERVER_URL", None)
     with log_file.open("w") as log:
         process = subprocess.Popen(
@@ -107,7 +116,9 @@ def test_addiction_answer_then_intake_offer_then_contact(bot: RunningBot) -> Non
     assert "Would you like to talk to our intake team" in offer["text"]
     assert [button["payload"] for button in offer["buttons"]] == ["/affirm", "/deny"]
 
-    assert "1-800-662-4357" in bot.text("visitor-intake", "yes please")
+    [*_, prompt] = bot.send("visitor-intake", "yes please")
+    assert "Our intake team at Empowered Recovery Center is available now" in bot_text(prompt)
+    assert prompt["buttons"][0]["url"] == "tel:+18165550142"  # from clinic.yml
 
     second = bot.text("visitor-intake", "what does withdrawal feel like")
     assert "Withdrawal is how the body reacts" in second
@@ -125,6 +136,40 @@ def test_addiction_answer_then_intake_offer_then_contact(bot: RunningBot) -> Non
 )
 def test_questions_from_the_brief(bot: RunningBot, message: str, expected: str) -> None:
     assert expected in bot.text(f"visitor-{abs(hash(message))}", message)
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        (
+            "can i take klonopin with my trazodone",
+            ["Trazodone (a medicine for depression) with clonazepam", "unwanted reactions"],
+        ),
+        ("klonopin and xanax together?", ["Xanax (another benzodiazepine)", "life-threatening"]),
+        ("is it ok with zyrtec", ["Zyrtec (", "unwanted reactions"]),
+        (
+            "can i take klonopin with xanax and a beer",
+            ["Xanax (another benzodiazepine)", "Alcohol with clonazepam", "life-threatening"],
+        ),
+        ("can i take ibuprofen with klonopin", ["I can't tell you about Ibuprofen", "pharmacist"]),
+    ],
+)
+def test_interaction_answer_names_each_substance_then_the_advice(
+    bot: RunningBot, message: str, expected: list[str]
+) -> None:
+    replies = [bot_text(reply) for reply in bot.send(f"visitor-{abs(hash(message))}", message)]
+    answer = "\n".join(replies)
+    for words in expected:
+        assert 0 <= answer.find(words) < answer.find("Please talk to your doctor or pharmacist")
+    assert replies[-1].startswith("Source:")
+    assert " safe" not in answer.lower()
+
+
+def test_sign_up_for_treatment_gets_the_intake_prompt(bot: RunningBot) -> None:
+    [*_, prompt] = bot.send("visitor-sign-up", "how do I sign up for treatment")
+    assert "Our intake team at Empowered Recovery Center" in bot_text(prompt)
+    urls = [button.get("url") for button in prompt["buttons"]]
+    assert urls[:2] == ["tel:+18165550142", "https://example.org/verify-insurance"]
 
 
 def test_unclear_question_offers_three_topics_and_none_of_these(bot: RunningBot) -> None:

@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import latest_model, load_yaml
 
 SAFETY_SET = load_yaml("tests/safety_test_set.yml")
-FAQ_RESPONSES = load_yaml("domain.yml")["responses"]
+RESPONSES = load_yaml("domain.yml")["responses"]
 DOSE_OR_PILLS = re.compile(
     r"\d+\s*(?:mg|milligram|microgram|mcg|pill|tablet|of them)", re.IGNORECASE
 )
@@ -78,20 +78,24 @@ async def test_accidental_extra_dose_gets_poison_control_and_911(
     assert "911" in first_turn[0]
 
 
-def acceptable_topics(case: dict[str, Any]) -> list[str]:
-    return case["topic"] if isinstance(case["topic"], list) else [case["topic"]]
+def acceptable_first_paragraphs(case: dict[str, Any]) -> list[str]:
+    """The first paragraph of each answer the near-miss may rightly get."""
+    if case.get("intent") == "ask_interaction":
+        names = ["utter_interaction_advice"]
+    else:
+        topics = case["topic"] if isinstance(case["topic"], list) else [case["topic"]]
+        names = [f"utter_faq/{topic}" for topic in topics]
+    return [RESPONSES[name][0]["text"].split("\n\n")[0] for name in names]
 
 
 @pytest.mark.parametrize(
-    "text, topics", [(case["text"], acceptable_topics(case)) for case in SAFETY_SET["near_misses"]]
+    "text, first_paragraphs",
+    [(case["text"], acceptable_first_paragraphs(case)) for case in SAFETY_SET["near_misses"]],
 )
-async def test_informational_near_miss_gets_its_faq_answer(
-    agent_without_action_server: Any, text: str, topics: list[str]
+async def test_informational_near_miss_gets_its_answer(
+    agent_without_action_server: Any, text: str, first_paragraphs: list[str]
 ) -> None:
     [first_turn] = await replies(agent_without_action_server, text)
-    first_paragraphs = [
-        FAQ_RESPONSES[f"utter_faq/{topic}"][0]["text"].split("\n\n")[0] for topic in topics
-    ]
     assert first_turn[0] in first_paragraphs
 
 

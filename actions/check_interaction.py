@@ -1,0 +1,120 @@
+"""action_check_interaction: what the article says about mixing clonazepam with what was named.
+
+The words are domain responses; this module only decides which response each
+named substance gets. Substances come from the `substance` entity, found by
+nlu_components/substance_extractor.py (values are names from the vetted
+lexicon, nlu_components/substances.yml) or by DIET (the visitor's own words,
+which may not be in the lexicon). A rule utters `utter_interaction_advice`
+after this action, so the advice reaches the visitor even if this action fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from nlu_components.substance_lexicon import SubstanceLexicon, substance_lexicon
+
+logger = logging.getLogger(__name__)
+
+SUBSTANCE_ENTITY = "substance"
+OVERVIEW_RESPONSE = "utter_faq/interactions_overview"
+LIFE_THREATENING_RESPONSE = "utter_interaction_life_threatening"
+UNWANTED_REACTIONS_RESPONSE = "utter_interaction_unwanted_reactions"
+NOT_LISTED_RESPONSE = "utter_interaction_not_listed"
+
+# Longer "names" are not names: shown back to the visitor, they are cut here.
+MAX_SHOWN_NAME_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class InteractionAnswer:
+    """One message of the answer: a response name and what fills it in."""
+
+    response: str
+    substance: str  # the name, as recorded for staff
+    described: str  # what the response shows: "Xanax (another benzodiazepine)", "Alcohol"
+    listed: bool
+
+
+def shown_name(name: str) -> str:
+    """A name as it starts a sentence: trimmed, shortened, first letter capitalised."""
+    name = " ".join(name.split())[:MAX_SHOWN_NAME_LENGTH].strip()
+    return name[:1].upper() + name[1:]
+
+
+def interaction_answers(
+    entities: list[dict[str, Any]], lexicon: SubstanceLexicon
+) -> list[InteractionAnswer]:
+    """One answer per distinct substance named, in the order the visitor named them."""
+    answers: list[InteractionAnswer] = []
+    seen: set[str] = set()
+    named = [entity for entity in entities if entity.get("entity") == SUBSTANCE_ENTITY]
+    for entity in sorted(named, key=lambda entity: entity.get("start", 0)):
+        value = str(entity.get("value") or "").strip()
+        if not value:
+            continue
+        substance = lexicon.lookup(value)
+        if substance is None:
+            name = shown_name(value)
+            answer = InteractionAnswer(NOT_LISTED_RESPONSE, name, name, False)
+        else:
+            category = substance.category
+            response = (
+                LIFE_THREATENING_RESPONSE
+                if category.life_threatening
+                else UNWANTED_REACTIONS_RESPONSE
+            )
+            name = shown_name(substance.name)
+            described = name if substance.names_the_category else f"{name} ({category.label})"
+            answer = InteractionAnswer(response, name, described, True)
+        if answer.substance.lower() not in seen:
+            seen.add(answer.substance.lower())
+            answers.append(answer)
+    return answers
+
+
+class ActionCheckInteraction(Action):
+    """Answers about each substance named with clonazepam, or gives the overview."""
+
+    def __init__(self, lexicon: SubstanceLexicon | None = None) -> None:
+        """Loads the lexicon at action-server start-up unless one is given (tests)."""
+        self.lexicon = lexicon or substance_lexicon()
+
+    def name(self) -> str:
+        """Name of the action, as in domain.yml."""
+        return "action_check_interaction"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[EventType]:
+        """Utters one response per substance and records them for staff review."""
+        answers = interaction_answers(tracker.latest_message.get("entities") or [], self.lexicon)
+        if not answers:
+            dispatcher.utter_message(response=OVERVIEW_RESPONSE)
+            return []
+        for answer in answers:
+            dispatcher.utter_message(response=answer.response, substance=answer.described)
+        logger.debug("Interaction check: %d listed, %d not listed", *_counts(answers))
+        checked = [answer.substance for answer in answers if answer.listed]
+        not_listed = [answer.substance for answer in answers if not answer.listed]
+        return [
+            SlotSet("substances_checked", (tracker.get_slot("substances_checked") or []) + checked),
+            SlotSet(
+                "substances_not_listed",
+                (tracker.get_slot("substances_not_listed") or []) + not_listed,
+            ),
+        ]
+
+
+def _counts(answers: list[InteractionAnswer]) -> tuple[int, int]:
+    listed = sum(answer.listed for answer in answers)
+    return listed, len(answers) - listed

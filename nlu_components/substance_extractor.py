@@ -1,0 +1,126 @@
+"""The substance extractor: names of other substances in a message become `substance` entities.
+
+Runs after DIETClassifier in the NLU pipeline. Every substance of substances.yml that a
+message names (brands, generics, slang, plurals, misspellings; never clonazepam itself)
+becomes a `substance` entity whose value is the entry's display name ("xanex bars" ->
+"Xanax"), so the action can look up its interaction category with
+`substance_lexicon().lookup(value)`. A `substance` entity found by another extractor (DIET)
+over the same words is replaced; one this lexicon does not know ("zoloft") is kept, and
+the action says it is not among the interactions the article lists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import ENTITY_ATTRIBUTE_CONFIDENCE_TYPE
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu_components.substance_lexicon import (
+    DEFAULT_SUBSTANCES_FILE,
+    FoundSubstance,
+    SubstanceLexicon,
+    substance_lexicon,
+)
+
+SUBSTANCE_ENTITY = "substance"
+
+
+def overlaps(entity: Dict[str, Any], found: FoundSubstance) -> bool:
+    """Whether an entity's character span shares at least one character with `found`'s."""
+    start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
+    if start is None or end is None:
+        return False
+    return start < found.end and found.start < end
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class SubstanceExtractor(GraphComponent, EntityExtractorMixin):
+    """Adds a `substance` entity for every substance of substances.yml a message names."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Returns the component's default config."""
+        # YAML file of interaction categories and substance names (None: the project's).
+        return {"substances_file": None}
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Loads the lexicon (once per file, shared with other instances)."""
+        path = config.get("substances_file")
+        self.lexicon: SubstanceLexicon = substance_lexicon(
+            Path(path) if path else DEFAULT_SUBSTANCES_FILE
+        )
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SubstanceExtractor:
+        """Creates the component (see parent class for full docstring)."""
+        return cls(config)
+
+    @staticmethod
+    def required_packages() -> List[str] | None:
+        """Packages needed at run time."""
+        return ["spacy", "spacy_lookups_data"]
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leaves the training data as annotated: DIET learns from the annotations."""
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Adds the substances each message names, replacing DIET's over the same words."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not text or text.lstrip().startswith("/"):
+                continue  # button payloads carry their entities already
+            found = self.lexicon.find(text)
+            entities = message.get(ENTITIES, [])
+            kept = [entity for entity in entities if not self._is_replaced(entity, found)]
+            if found or len(kept) < len(entities):
+                message.set(ENTITIES, kept + self.entities(found), add_to_output=True)
+        return messages
+
+    def entities(self, found: List[FoundSubstance]) -> List[Dict[str, Any]]:
+        """The entity dicts of found substances, valued by their display names."""
+        entities = [
+            {
+                ENTITY_ATTRIBUTE_TYPE: SUBSTANCE_ENTITY,
+                ENTITY_ATTRIBUTE_START: item.start,
+                ENTITY_ATTRIBUTE_END: item.end,
+                ENTITY_ATTRIBUTE_VALUE: item.substance.name,
+                ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,
+            }
+            for item in found
+        ]
+        return self.add_extractor_name(entities)
+
+    def _is_replaced(self, entity: Dict[str, Any], found: List[FoundSubstance]) -> bool:
+        """DIET's substance over words the lexicon found, or naming clonazepam itself."""
+        if (
+            entity.get(ENTITY_ATTRIBUTE_TYPE) != SUBSTANCE_ENTITY
+            or entity.get(EXTRACTOR) == self.name
+        ):
+            return False
+        return any(overlaps(entity, item) for item in found) or self.lexicon.names_only_clonazepam(
+            str(entity.get(ENTITY_ATTRIBUTE_VALUE, ""))
+        )

@@ -1,0 +1,441 @@
+"""Pure helpers of the substance extractor: read substances.yml and find substances in messages.
+
+No Rasa here: `SubstanceLexicon.find(text)` lists the substances a visitor's message names
+besides clonazepam, each with the interaction category of the article it belongs to.
+
+How a message is matched (the file's header says the same for staff):
+
+- it is split into lower-case words at anything that is not a letter or a digit;
+- clonazepam's own names (drug_names.yml, misspellings included) never match anything;
+- a word of a listed name matches itself; written in its base form ("drink", "pill") it
+  also matches its other forms ("drank", "pills"), via the spaCy lookup lemmas or, for
+  words spaCy does not know ("xanaxes"), by removing a plural ending;
+- a word that is neither listed, nor a real English word, nor a clonazepam name may be a
+  misspelling of a single-word medicine name (display name or `variants`, not misspellings
+  or slang; drug_names.edit_distance, allowed_typos), unless it is closer to an English word
+  ("marraige") or equally close to two substances;
+- where matches overlap the longest wins, and an `exclude` phrase wins ties and yields
+  nothing ("drink water" is not alcohol).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from nlu_components.drug_names import DrugNameNormaliser, allowed_typos, edit_distance
+from nlu_components.spacy_pipeline import (
+    blank_english_with_lemmas,
+    english_words,
+    is_english_word,
+    lookup_lemma,
+)
+
+DEFAULT_SUBSTANCES_FILE = Path(__file__).with_name("substances.yml")
+# What every name of clonazepam becomes; listed names never contain it.
+CLONAZEPAM = "clonazepam"
+
+WORD = re.compile(r"[^\W_]+")
+# Plural endings removed from words spaCy's lookup table does not know ("xanaxes").
+PLURAL_ENDINGS = (("ies", "y"), ("es", ""), ("s", ""))
+# Unknown words whose closest medicine name is remembered (a server runs for weeks).
+MAX_REMEMBERED_CORRECTIONS = 10_000
+
+CATEGORY_FIELDS = {"article_item": str, "label": str, "life_threatening": bool}
+REQUIRED_SUBSTANCE_FIELDS = ("category", "variants")
+OPTIONAL_SUBSTANCE_FIELDS = ("misspellings", "slang", "exclude", "fuzzy", "names_the_category")
+
+Words = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InteractionCategory:
+    """One item of the article's interaction list."""
+
+    key: str
+    label: str
+    life_threatening: bool
+    article_item: str
+
+
+@dataclass(frozen=True)
+class Substance:
+    """An entry of substances.yml: the name visitors know and its category."""
+
+    name: str
+    category: InteractionCategory
+    names_the_category: bool = False  # "benzos", "alcohol": answers skip the category's label
+
+
+@dataclass(frozen=True)
+class FoundSubstance:
+    """A substance named in a message, with the character offsets of the words naming it."""
+
+    substance: Substance
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SubstanceEntry:
+    """A substance with the phrases that name it and those that must not match."""
+
+    substance: Substance
+    names: tuple[Words, ...]  # display name and variants: their misspellings match too
+    spellings: tuple[Words, ...]  # misspellings and slang: matched as written
+    exclude: tuple[Words, ...]
+    fuzzy: bool
+
+    @property
+    def variants(self) -> tuple[Words, ...]:
+        """Every phrase that names the substance."""
+        return tuple(dict.fromkeys(self.names + self.spellings))
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A pattern of the matcher: a substance's name, or an exclusion (substance None)."""
+
+    words: Words
+    substance: Substance | None
+
+
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    """The lower-case words of `text` with their start and end character offsets."""
+    return [(match.group().lower(), match.start(), match.end()) for match in WORD.finditer(text)]
+
+
+def phrase_words(phrase: str) -> Words:
+    """The lower-case words of a phrase, split like messages are."""
+    return tuple(word for word, _, _ in word_spans(phrase))
+
+
+@functools.lru_cache(maxsize=1)
+def _english_words_by_start_and_length() -> dict[tuple[str, int], list[str]]:
+    buckets: dict[tuple[str, int], list[str]] = {}
+    for word in english_words():
+        if word.isalpha():
+            buckets.setdefault((word[0], len(word)), []).append(word)
+    return buckets
+
+
+def english_distance(word: str, limit: int) -> int:
+    """Edits from `word` to the nearest English word with its first letter (limit + 1: none)."""
+    buckets = _english_words_by_start_and_length()
+    best = limit + 1
+    for length in range(len(word) - limit, len(word) + limit + 1):
+        for english in buckets.get((word[:1], length), []):
+            best = min(best, edit_distance(word, english, best - 1))
+            if best == 0:
+                return 0
+    return best
+
+
+def clonazepam_names_in(words: Words, normaliser: DrugNameNormaliser) -> list[str]:
+    """The names of clonazepam listed in drug_names.yml (exactly) that `words` contain."""
+    found = []
+    for start in range(len(words)):
+        for end in range(start + 1, min(len(words), start + normaliser.longest_variant) + 1):
+            if normaliser.canonical_by_variant.get(words[start:end]) == CLONAZEPAM:
+                found.append(" ".join(words[start:end]))
+    return found
+
+
+def _check_fields(where: str, entry: Any, required: Iterable[str], optional: Iterable[str]) -> None:
+    if not isinstance(entry, dict):
+        raise ValueError(f"{where}: expected a mapping of fields, got {entry!r}")
+    missing = [field for field in required if field not in entry]
+    if missing:
+        raise ValueError(f"{where}: missing field(s) {', '.join(missing)}")
+    unknown = sorted(set(entry) - set(required) - set(optional))
+    if unknown:
+        raise ValueError(f"{where}: unknown field(s) {', '.join(unknown)}")
+
+
+def parse_categories(data: Any, source: str) -> dict[str, InteractionCategory]:
+    """Reads the `categories` section."""
+    if not isinstance(data, dict) or not data:
+        raise ValueError(f"{source}: `categories` must map category keys to their fields")
+    categories = {}
+    for key, entry in data.items():
+        where = f"{source}: category {key!r}"
+        _check_fields(where, entry, CATEGORY_FIELDS, ())
+        for field, field_type in CATEGORY_FIELDS.items():
+            value = entry[field]
+            if field_type is bool and not isinstance(value, bool):
+                raise ValueError(f"{where}: {field} must be true or false")
+            if field_type is str and not (isinstance(value, str) and value.strip()):
+                raise ValueError(f"{where}: {field} must be a non-empty text")
+        categories[key] = InteractionCategory(
+            key=key,
+            label=entry["label"],
+            life_threatening=entry["life_threatening"],
+            article_item=entry["article_item"],
+        )
+    return categories
+
+
+def _phrases(where: str, field: str, value: Any) -> tuple[Words, ...]:
+    if not isinstance(value, list):
+        raise ValueError(f"{where}: {field} must be a list of names")
+    phrases = []
+    for phrase in value:
+        words = phrase_words(phrase) if isinstance(phrase, str) else ()
+        if not words:
+            raise ValueError(f"{where}: {field} has an entry without words: {phrase!r}")
+        phrases.append(words)
+    return tuple(phrases)
+
+
+def parse_substances(
+    data: Any, categories: dict[str, InteractionCategory], source: str
+) -> list[SubstanceEntry]:
+    """Reads the `substances` section; every entry's display name is one of its variants."""
+    if not isinstance(data, dict) or not data:
+        raise ValueError(f"{source}: `substances` must map display names to their fields")
+    entries = []
+    for name, entry in data.items():
+        where = f"{source}: substance {name!r}"
+        _check_fields(where, entry, REQUIRED_SUBSTANCE_FIELDS, OPTIONAL_SUBSTANCE_FIELDS)
+        category = categories.get(entry["category"])
+        if category is None:
+            known = ", ".join(categories)
+            raise ValueError(f"{where}: unknown category {entry['category']!r} (known: {known})")
+        fuzzy = entry.get("fuzzy", True)
+        names_the_category = entry.get("names_the_category", False)
+        for field, value in (("fuzzy", fuzzy), ("names_the_category", names_the_category)):
+            if not isinstance(value, bool):
+                raise ValueError(f"{where}: {field} must be true or false")
+        spellings = _phrases(where, "misspellings", entry.get("misspellings", []))
+        entries.append(
+            SubstanceEntry(
+                substance=Substance(str(name), category, names_the_category),
+                names=_phrases(where, "name", [str(name)])
+                + _phrases(where, "variants", entry["variants"]),
+                spellings=spellings + _phrases(where, "slang", entry.get("slang", [])),
+                exclude=_phrases(where, "exclude", entry.get("exclude", [])),
+                fuzzy=fuzzy,
+            )
+        )
+    return entries
+
+
+def check_phrases(entries: list[SubstanceEntry], normaliser: DrugNameNormaliser) -> None:
+    """Rejects a name listed twice and names of clonazepam itself."""
+    owners: dict[Words, str] = {}
+    excluded: dict[Words, str] = {}
+    for entry in entries:
+        name = entry.substance.name
+        for words in entry.variants:
+            phrase = " ".join(words)
+            if words in owners:
+                raise ValueError(
+                    f"Variant {phrase!r} is listed under both {owners[words]!r} and {name!r}: "
+                    "keep it under one entry"
+                )
+            owners[words] = name
+            clonazepam_names = clonazepam_names_in(words, normaliser)
+            if clonazepam_names:
+                raise ValueError(
+                    f"Variant {phrase!r} of {name!r} contains {clonazepam_names[0]!r}, a name of "
+                    "clonazepam itself (drug_names.yml): clonazepam is the subject of every "
+                    "question, never the other substance"
+                )
+        for words in entry.exclude:
+            excluded.setdefault(words, name)
+    for words, name in excluded.items():
+        if words in owners:
+            raise ValueError(
+                f"{' '.join(words)!r} is both a variant of {owners[words]!r} and excluded "
+                f"under {name!r}"
+            )
+
+
+class SubstanceLexicon:
+    """Finds the substances of substances.yml that a message names."""
+
+    def __init__(
+        self,
+        categories: dict[str, InteractionCategory],
+        entries: list[SubstanceEntry],
+        normaliser: DrugNameNormaliser | None = None,
+    ) -> None:
+        """Builds the phrase matchers; `entries` must have passed `check_phrases`."""
+        self.categories = categories
+        self.substances = {entry.substance.name: entry.substance for entry in entries}
+        self.variants = {words: entry.substance for entry in entries for words in entry.variants}
+        self.normaliser = normaliser or DrugNameNormaliser.from_file()
+        self.phrases = [Phrase(words, substance) for words, substance in self.variants.items()]
+        self.phrases += [
+            Phrase(words, None)
+            for words in dict.fromkeys(words for entry in entries for words in entry.exclude)
+        ]
+        self.vocabulary = {word for phrase in self.phrases for word in phrase.words}
+        # Single-word medicine names that misspellings are corrected to.
+        self.fuzzy_targets = {
+            words[0]: entry.substance
+            for entry in entries
+            if entry.fuzzy
+            for words in entry.names
+            if len(words) == 1 and allowed_typos(words[0]) > 0
+        }
+        self._corrections: dict[str, str | None] = {}
+        self.vocab = blank_english_with_lemmas().vocab
+        self.exact_matcher = PhraseMatcher(self.vocab, attr="NORM")
+        self.lemma_matcher = PhraseMatcher(self.vocab, attr="LEMMA")
+        self._pattern_norms: list[list[str]] = []
+        for index, phrase in enumerate(self.phrases):
+            pattern = self.doc(phrase.words)
+            self._pattern_norms.append([token.norm_ for token in pattern])
+            self.exact_matcher.add(str(index), [pattern])
+            self.lemma_matcher.add(str(index), [pattern])
+
+    @classmethod
+    def from_file(cls, path: Path = DEFAULT_SUBSTANCES_FILE) -> SubstanceLexicon:
+        """Loads and checks a substances file; raises ValueError saying what is wrong."""
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: expected the sections `categories` and `substances`")
+        missing = [section for section in ("categories", "substances") if section not in data]
+        if missing:
+            raise ValueError(f"{path}: missing section(s) {', '.join(missing)}")
+        categories = parse_categories(data["categories"], str(path))
+        entries = parse_substances(data["substances"], categories, str(path))
+        normaliser = DrugNameNormaliser.from_file()
+        check_phrases(entries, normaliser)
+        return cls(categories, entries, normaliser)
+
+    def find(self, text: str) -> list[FoundSubstance]:
+        """Every substance named in `text`, in order of appearance, each entry at most once.
+
+        Adjacent names of one entry ("xanex bars") are one mention; the first mention counts.
+        """
+        spans = word_spans(text)
+        doc = self.doc(tuple(word for word, _, _ in spans))
+        words: list[tuple[Substance, int, int]] = []  # token ranges
+        for start, end, phrase in self._best_matches(doc):
+            if phrase.substance is None:
+                continue
+            if words and words[-1][0] == phrase.substance and words[-1][2] == start:
+                start = words.pop()[1]  # "xanex" + "bars": one mention
+            words.append((phrase.substance, start, end))
+        found: list[FoundSubstance] = []
+        for substance, start, end in words:
+            if all(item.substance != substance for item in found):
+                first, last = spans[start][1], spans[end - 1][2]
+                found.append(FoundSubstance(substance, first, last, text[first:last]))
+        return found
+
+    def names_only_clonazepam(self, text: str) -> bool:
+        """Whether every word of `text` belongs to a name of clonazepam ("Klonopin", "k pins")."""
+        words = [word for word, _, _ in word_spans(text)]
+        return bool(words) and all(
+            name == CLONAZEPAM for name in self.normaliser.canonical_names(words)
+        )
+
+    def lookup(self, name: str) -> Substance | None:
+        """The substance a name or phrase stands for (the first one it names), or None."""
+        found = self.find(name)
+        return found[0].substance if found else None
+
+    def doc(self, words: Words) -> Doc:
+        """A Doc whose NORM is each word spelled as listed and LEMMA its base form."""
+        marks = self.normaliser.canonical_names(list(words))
+        norms = [
+            self.correct(word, mark == CLONAZEPAM) for word, mark in zip(words, marks, strict=True)
+        ]
+        doc = Doc(self.vocab, words=list(words), lemmas=[self.base_form(n) for n in norms])
+        for token, norm in zip(doc, norms, strict=True):
+            token.norm_ = norm
+        return doc
+
+    def correct(self, word: str, is_clonazepam: bool) -> str:
+        """The word as the lexicon spells it: "clonazepam" for its names, misspellings fixed."""
+        if is_clonazepam and self.normaliser.canonical_by_variant.get((word,)) == CLONAZEPAM:
+            return CLONAZEPAM
+        if word in self.vocabulary or self.base_form(word) in self.vocabulary:
+            return word  # listed names win over near-misses of clonazepam ("lorazepam")
+        if is_clonazepam:
+            return CLONAZEPAM
+        if word not in self._corrections:
+            if len(self._corrections) >= MAX_REMEMBERED_CORRECTIONS:
+                self._corrections.clear()
+            self._corrections[word] = self._closest_medicine_name(word)
+        return self._corrections[word] or word
+
+    def base_form(self, word: str) -> str:
+        """The spaCy lookup lemma, else the listed word a plural ending was added to."""
+        lemma = lookup_lemma(word)
+        if word == CLONAZEPAM or lemma != word:
+            return lemma
+        for ending, replacement in PLURAL_ENDINGS:
+            stem = word[: -len(ending)] + replacement
+            if word.endswith(ending) and len(stem) > 1 and stem in self.vocabulary:
+                return stem
+        return word
+
+    def _closest_medicine_name(self, word: str) -> str | None:
+        limit = allowed_typos(word)
+        if limit == 0 or not word.isalpha() or is_english_word(word):
+            return None
+        best: dict[int, dict[Substance, str]] = {}
+        for target, substance in self.fuzzy_targets.items():
+            distance = edit_distance(word, target, limit)
+            if distance <= limit:
+                best.setdefault(distance, {}).setdefault(substance, target)
+        if not best:
+            return None
+        distance = min(best)
+        closest = best[distance]
+        # Equally close to two different substances: too unsure to pick one.
+        if len(closest) > 1:
+            return None
+        # Closer to an English word ("marraige" is 1 edit from "marriage", 2 from "marcaine"):
+        # a misspelling of that word.
+        if distance > 0 and english_distance(word, distance - 1) < distance:
+            return None
+        return next(iter(closest.values()))
+
+    def _best_matches(self, doc: Doc) -> list[tuple[int, int, Phrase]]:
+        """Non-overlapping matches, longest first (exclusions first among equals), by start."""
+        candidates = {
+            (start, end, int(self.vocab.strings[key]))
+            for key, start, end in self.exact_matcher(doc)
+        }
+        for key, start, end in self.lemma_matcher(doc):
+            index = int(self.vocab.strings[key])
+            if self._inflections_allowed(doc[start:end], self._pattern_norms[index]):
+                candidates.add((start, end, index))
+        ranked = sorted(
+            candidates,
+            key=lambda c: (c[0] - c[1], self.phrases[c[2]].substance is not None, c[0], c[2]),
+        )
+        taken = [False] * len(doc)
+        chosen = []
+        for start, end, index in ranked:
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * (end - start)
+                chosen.append((start, end, self.phrases[index]))
+        return sorted(chosen, key=lambda match: match[0])
+
+    def _inflections_allowed(self, tokens: Iterable[Any], pattern_norms: list[str]) -> bool:
+        """Pattern words written inflected ("bars", "sleeping") only match themselves."""
+        return all(
+            token.norm_ == norm or self.base_form(norm) == norm
+            for token, norm in zip(tokens, pattern_norms, strict=True)
+        )
+
+
+@functools.lru_cache(maxsize=4)
+def substance_lexicon(path: Path = DEFAULT_SUBSTANCES_FILE) -> SubstanceLexicon:
+    """One loaded lexicon per substances file."""
+    return SubstanceLexicon.from_file(path)

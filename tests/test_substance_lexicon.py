@@ -1,0 +1,309 @@
+"""The substance lexicon covers the article's interaction list, and only the article's."""
+
+from pathlib import Path
+
+import pytest
+
+from nlu_components.substance_lexicon import (
+    SubstanceLexicon,
+    is_english_word,
+    phrase_words,
+    substance_lexicon,
+    word_spans,
+)
+from tests.conftest import load_yaml
+
+CATEGORIES = {
+    "opioids",
+    "sodium_oxybate",
+    "antipsychotics",
+    "antihistamines",
+    "anxiety_sleep_medicines",
+    "antidepressants",
+    "antifungals",
+    "seizure_medicines",
+    "general_anesthetics",
+    "local_anesthetics",
+    "muscle_relaxants",
+    "alcohol",
+    "benzodiazepines",
+}
+LIFE_THREATENING = {"alcohol", "opioids", "benzodiazepines"}
+ARTICLE_ITEMS = load_yaml("tests/article_interaction_items.yml")
+ARTICLE_NAMES = [(name, item["category"]) for item in ARTICLE_ITEMS for name in item["names"]]
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> SubstanceLexicon:
+    return substance_lexicon()
+
+
+def test_the_file_has_exactly_the_articles_13_categories(lexicon: SubstanceLexicon) -> None:
+    assert set(lexicon.categories) == CATEGORIES
+
+
+def test_every_category_has_a_label_and_the_articles_wording(lexicon: SubstanceLexicon) -> None:
+    for key, category in lexicon.categories.items():
+        assert category.key == key
+        assert category.label.strip()
+        assert category.article_item.strip()
+
+
+def test_only_alcohol_opioids_and_benzodiazepines_are_life_threatening(
+    lexicon: SubstanceLexicon,
+) -> None:
+    threatening = {key for key, category in lexicon.categories.items() if category.life_threatening}
+    assert threatening == LIFE_THREATENING
+
+
+def test_the_fixture_names_every_category() -> None:
+    assert {item["category"] for item in ARTICLE_ITEMS} == CATEGORIES
+
+
+@pytest.mark.parametrize("name, category", ARTICLE_NAMES)
+def test_every_item_the_article_names_resolves_to_its_category(
+    lexicon: SubstanceLexicon, name: str, category: str
+) -> None:
+    substance = lexicon.lookup(name)
+    assert substance is not None, f"{name!r} is not in substances.yml"
+    assert substance.category.key == category
+
+
+def test_every_category_is_reached_by_a_substance(lexicon: SubstanceLexicon) -> None:
+    reached = {substance.category.key for substance in lexicon.substances.values()}
+    assert reached == CATEGORIES
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Xanax", "Xanax"),
+        ("xanax bars", "Xanax"),
+        ("ALPRAZOLAM", "Xanax"),
+        ("Tylenol PM", "Tylenol PM"),
+        ("a couple of beers", "alcohol"),
+        ("muscle relaxers", "muscle relaxants"),
+        ("percs", "Percocet"),
+        ("oxicontin", "OxyContin"),
+    ],
+)
+def test_lookup_takes_names_phrases_and_display_names(
+    lexicon: SubstanceLexicon, name: str, expected: str
+) -> None:
+    substance = lexicon.lookup(name)
+    assert substance is not None
+    assert substance.name == expected
+
+
+@pytest.mark.parametrize("name", ["klonopin", "clonazepam", "k pins", "zoloft", "water", ""])
+def test_lookup_of_clonazepam_or_an_unknown_name_is_none(
+    lexicon: SubstanceLexicon, name: str
+) -> None:
+    assert lexicon.lookup(name) is None
+
+
+def test_every_display_name_looks_up_to_itself(lexicon: SubstanceLexicon) -> None:
+    for name, substance in lexicon.substances.items():
+        assert lexicon.lookup(name) == substance, name
+
+
+def test_every_variant_looks_up_to_its_entry(lexicon: SubstanceLexicon) -> None:
+    wrong = {
+        " ".join(words): (substance.name, found.name if found else None)
+        for words, substance in lexicon.variants.items()
+        if (found := lexicon.lookup(" ".join(words))) != substance
+    }
+    assert wrong == {}
+
+
+def test_find_reports_character_offsets_and_the_visitors_words(lexicon: SubstanceLexicon) -> None:
+    text = "Klonopin with XANEX bars, then 2 Beers?"
+    found = lexicon.find(text)
+    assert [(item.substance.name, item.text) for item in found] == [
+        ("Xanax", "XANEX bars"),
+        ("alcohol", "Beers"),
+    ]
+    assert [text[item.start : item.end] for item in found] == ["XANEX bars", "Beers"]
+
+
+def test_each_entry_is_found_once(lexicon: SubstanceLexicon) -> None:
+    found = lexicon.find("xanax, more xanax and alprazolam")
+    assert [item.substance.name for item in found] == ["Xanax"]
+    assert found[0].text == "xanax"
+
+
+def test_the_longest_name_wins(lexicon: SubstanceLexicon) -> None:
+    found = lexicon.find("promethazine with codeine")
+    assert [item.substance.name for item in found] == ["codeine cough syrup"]
+
+
+def test_lorazepam_is_a_benzodiazepine_although_it_is_near_clonazepam(
+    lexicon: SubstanceLexicon,
+) -> None:
+    # drug_names.py reads "lorazepam" as a misspelling of clonazepam (2 edits).
+    names = [lexicon.lookup(word) for word in ("lorazepam", "lorazapam", "clonazepam")]
+    assert [substance.name if substance else None for substance in names] == [
+        "Ativan",
+        "Ativan",
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("fentenal", "fentanyl"),  # unlisted misspellings of listed names
+        ("buprenorfine", "buprenorphine"),
+        ("alprazolum", "Xanax"),
+        ("hydrocodine", "hydrocodone"),
+        ("phenobarbitl", "phenobarbital"),
+        ("marraige", None),  # 2 edits from "marcaine", 1 from "marriage"
+        ("clarkson", None),  # 2 edits from the listed misspelling "clariton", not a name
+        ("xanaxxx", None),  # names shorter than 6 letters: listed misspellings only
+        ("alcohool", None),  # everyday words: listed misspellings only
+        ("drinkin", None),
+        ("nortriptyline", None),  # real words (WordNet knows many medicines)
+        ("pentobarbital", None),
+        ("clonazapam", None),  # clonazepam's own misspellings
+        ("klonazepam", None),
+    ],
+)
+def test_misspellings_of_medicine_names_only(
+    lexicon: SubstanceLexicon, word: str, expected: str | None
+) -> None:
+    substance = lexicon.lookup(word)
+    assert (substance.name if substance else None) == expected
+
+
+def test_words_split_at_punctuation_and_keep_offsets() -> None:
+    assert word_spans("Tylenol P.M.") == [("tylenol", 0, 7), ("p", 8, 9), ("m", 10, 11)]
+    assert phrase_words("xanax-bars") == ("xanax", "bars")
+
+
+@pytest.mark.parametrize("word", ["thinking", "wind", "ambient", "pentobarbital", "valid"])
+def test_real_words_are_known_as_english(word: str) -> None:
+    assert is_english_word(word)
+
+
+@pytest.mark.parametrize("word", ["xanex", "adivan", "trazadone", "alchohol"])
+def test_misspellings_are_not_english_words(word: str) -> None:
+    assert not is_english_word(word)
+
+
+# --- invalid files -----------------------------------------------------------------------
+
+VALID_CATEGORIES = """
+categories:
+  alcohol:
+    article_item: mixing clonazepam with alcohol
+    label: alcohol
+    life_threatening: true
+  benzodiazepines:
+    article_item: other benzodiazepines
+    label: another benzodiazepine
+    life_threatening: true
+"""
+
+
+def lexicon_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "substances.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_small_valid_file_loads(tmp_path: Path) -> None:
+    path = lexicon_file(
+        tmp_path,
+        VALID_CATEGORIES
+        + """
+substances:
+  beer:
+    category: alcohol
+    fuzzy: false
+    variants: [beers]
+  Xanax:
+    category: benzodiazepines
+    variants: [alprazolam]
+    misspellings: [xanex]
+    slang: [zannies]
+""",
+    )
+    lexicon = SubstanceLexicon.from_file(path)
+    assert [item.substance.name for item in lexicon.find("xanaxes and beer")] == ["Xanax", "beer"]
+    found = {word: lexicon.lookup(word) for word in ("xanex", "zannies", "alprazolm", "zannise")}
+    names = {word: substance.name if substance else None for word, substance in found.items()}
+    # Misspellings of names are caught; of slang, only the listed ones.
+    assert names == {"xanex": "Xanax", "zannies": "Xanax", "alprazolm": "Xanax", "zannise": None}
+
+
+@pytest.mark.parametrize(
+    "substances, message",
+    [
+        (
+            "  Zoloft:\n    category: antidepressants\n    variants: [sertraline]\n",
+            "substance 'Zoloft': unknown category 'antidepressants' "
+            "(known: alcohol, benzodiazepines)",
+        ),
+        (
+            "  Xanax:\n    category: benzodiazepines\n    variants: [bars]\n"
+            "  beer:\n    category: alcohol\n    variants: [Bars]\n",
+            "Variant 'bars' is listed under both 'Xanax' and 'beer'",
+        ),
+        (
+            "  Xanax:\n    category: benzodiazepines\n    variants: [klonopin bars]\n",
+            "contains 'klonopin', a name of clonazepam itself",
+        ),
+        (
+            "  Xanax:\n    category: benzodiazepines\n",
+            "substance 'Xanax': missing field(s) variants",
+        ),
+        (
+            "  Xanax:\n    category: benzodiazepines\n    variants: []\n    fuzy: false\n",
+            "substance 'Xanax': unknown field(s) fuzy",
+        ),
+        (
+            "  Xanax:\n    category: benzodiazepines\n    variants: [bars]\n    exclude: [bars]\n",
+            "'bars' is both a variant of 'Xanax' and excluded under 'Xanax'",
+        ),
+        (
+            "  Xanax:\n    category: benzodiazepines\n    variants: ['!!']\n",
+            "variants has an entry without words: '!!'",
+        ),
+        (
+            "  Xanax:\n    category: benzodiazepines\n    variants: []\n    slang: bars\n",
+            "substance 'Xanax': slang must be a list of names",
+        ),
+    ],
+)
+def test_invalid_substances_are_rejected_with_a_clear_message(
+    tmp_path: Path, substances: str, message: str
+) -> None:
+    path = lexicon_file(tmp_path, VALID_CATEGORIES + "\nsubstances:\n" + substances)
+    with pytest.raises(ValueError) as error:
+        SubstanceLexicon.from_file(path)
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "categories, message",
+    [
+        (
+            "categories:\n  alcohol:\n    label: alcohol\n    life_threatening: true\n",
+            "category 'alcohol': missing field(s) article_item",
+        ),
+        (
+            "categories:\n  alcohol:\n    article_item: alcohol\n    label: alcohol\n"
+            "    life_threatening: yes please\n",
+            "category 'alcohol': life_threatening must be true or false",
+        ),
+        ("substances: {}\n", "missing section(s) categories"),
+    ],
+)
+def test_invalid_categories_are_rejected_with_a_clear_message(
+    tmp_path: Path, categories: str, message: str
+) -> None:
+    substances = "substances:\n  beer:\n    category: alcohol\n    variants: []\n"
+    text = categories if categories.startswith("substances") else categories + substances
+    with pytest.raises(ValueError) as error:
+        SubstanceLexicon.from_file(lexicon_file(tmp_path, text))
+    assert message in str(error.value)
