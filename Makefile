@@ -6,10 +6,13 @@ SHELL := /bin/bash
 VENV      := .venv
 BIN       := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-requirements
+# npm's own record of what `npm ci` installed: newer than package-lock.json once done.
+NODE_MODULES := node_modules/.package-lock.json
 
 export RASA_PORT          ?= 5005
 export ACTION_PORT        ?= 5055
 export ACTION_SERVER_URL  ?= http://localhost:$(ACTION_PORT)/webhook
+export WIDGET_PORT        ?= 8000
 # Rasa and TensorFlow are chatty at start-up; keep the terminal readable.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
@@ -23,7 +26,10 @@ help:  ## List the targets
 $(INSTALLED): requirements.lock scripts/setup_venv.sh
 	scripts/setup_venv.sh
 
-setup: $(INSTALLED)  ## Create .venv with Python 3.10 and install the pinned dependencies
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+setup: $(INSTALLED) $(NODE_MODULES)  ## Create .venv (Python 3.10) and node_modules/ from the lock files
 
 train: $(INSTALLED)  ## Train a model (skipped by Rasa's fingerprinting when nothing changed)
 	scripts/train.sh
@@ -31,7 +37,7 @@ train: $(INSTALLED)  ## Train a model (skipped by Rasa's fingerprinting when not
 validate: $(INSTALLED)  ## Check data, domain and config for errors and warnings
 	$(BIN)/python scripts/validate.py
 
-run: train  ## Start the action server and the Rasa server (REST channel on :5005)
+run: train $(NODE_MODULES)  ## Start the bot (REST and socket.io on :5005, actions on :5055) and the demo page on :8000
 	scripts/run.sh
 
 shell: train  ## Talk to the bot in the terminal (starts the action server too)
@@ -40,15 +46,15 @@ shell: train  ## Talk to the bot in the terminal (starts the action server too)
 actions: $(INSTALLED)  ## Start only the action server
 	$(BIN)/rasa run actions --actions actions --port $(ACTION_PORT)
 
-test: validate train lint typecheck  ## Set up, validate, train, then run the whole test suite
+test: validate train lint typecheck $(NODE_MODULES)  ## Set up, validate, train, then run the whole test suite
 	$(BIN)/pytest
 
 lint: $(INSTALLED)  ## ruff
-	$(BIN)/ruff check actions nlu_components tests scripts
-	$(BIN)/ruff format --check actions nlu_components tests scripts
+	$(BIN)/ruff check actions channels nlu_components tests scripts
+	$(BIN)/ruff format --check actions channels nlu_components tests scripts
 
 typecheck: $(INSTALLED)  ## mypy
-	$(BIN)/mypy actions nlu_components
+	$(BIN)/mypy actions channels nlu_components
 
 evaluate: train  ## Benchmark the NLU model on tests/nlu_test.yml (accuracy, thresholds, speed)
 	$(BIN)/python scripts/evaluate_nlu.py

@@ -1,22 +1,38 @@
 #!/usr/bin/env bash
-# Starts the action server in the background and the Rasa server in the foreground
-# (or `rasa shell` with the argument "shell"). Ctrl-C stops both.
-# Ports come from RASA_PORT (5005) and ACTION_PORT (5055).
+# Starts the action server and the widget's demo website in the background and
+# the Rasa server in the foreground (or `rasa shell` with the argument "shell").
+# Ctrl-C stops them all.
+# Ports: RASA_PORT (5005), ACTION_PORT (5055), WIDGET_PORT (8000).
+# WIDGET_ORIGINS: the website origins allowed to use the bot (comma-separated).
+# RASA_API_TOKEN: if set, Rasa's HTTP API is enabled with this token (tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RASA_PORT=${RASA_PORT:-5005}
 ACTION_PORT=${ACTION_PORT:-5055}
+export WIDGET_PORT=${WIDGET_PORT:-8000}
 export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:$ACTION_PORT/webhook}
+export WIDGET_ORIGINS=${WIDGET_ORIGINS:-http://localhost:$WIDGET_PORT,http://127.0.0.1:$WIDGET_PORT}
+export BOT_URL=${BOT_URL:-http://localhost:$RASA_PORT}
 
+background=()
+trap 'kill "${background[@]}" 2>/dev/null || true' EXIT INT TERM
 .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" &
-action_server=$!
-trap 'kill "$action_server" 2>/dev/null || true' EXIT INT TERM
+background+=($!)
 
 if [ "${1:-}" = "shell" ]; then
   .venv/bin/rasa shell --model models --endpoints endpoints.yml
-else
-  echo "Rasa REST channel: http://localhost:$RASA_PORT/webhooks/rest/webhook"
-  .venv/bin/rasa run --model models --port "$RASA_PORT" \
-    --credentials credentials.yml --endpoints endpoints.yml
+  exit
 fi
+
+.venv/bin/python scripts/serve_widget.py &
+background+=($!)
+
+api=()
+if [ -n "${RASA_API_TOKEN:-}" ]; then
+  api=(--enable-api --auth-token "$RASA_API_TOKEN")
+fi
+IFS=, read -r -a origins <<< "$WIDGET_ORIGINS"
+echo "Rasa REST channel: http://localhost:$RASA_PORT/webhooks/rest/webhook"
+.venv/bin/rasa run --model models --port "$RASA_PORT" "${api[@]}" --cors "${origins[@]}" \
+  --credentials credentials.yml --endpoints endpoints.yml

@@ -74,3 +74,12 @@ def tracker_with(
         active_loop={},
         latest_action_name=latest_action_name,
     )
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The whole system as `make run` starts it, shared by the end-to-end tests."""
+    from tests.running_system import running_system
+
+    with running_system(tmp_path_factory.mktemp("logs")) as running:
+        yield running

@@ -6,99 +6,25 @@ curl line, and checks the server logs for message text.
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import socket
-import subprocess
 import time
-import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from actions.faq_topics import load_catalogue
-from tests.conftest import PROJECT_ROOT, latest_model
-
-STARTUP_LIMIT_SECONDS = 240
+from tests.running_system import RunningSystem
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class RunningBot:
-    rasa_port: int
-    log_file: Path
-
-    def send(self, sender: str, message: str) -> list[dict[str, Any]]:
-        request = urllib.request.Request(
-            f"http://localhost:{self.rasa_port}/webhooks/rest/webhook",
-            data=json.dumps({"sender": sender, "message": message}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            assert response.status == 200
-            return list(json.load(response))
-
-    def text(self, sender: str, message: str) -> str:
-        return "\n".join(reply.get("text", "") for reply in self.send(sender, message))
+@pytest.fixture
+def bot(system: RunningSystem) -> RunningSystem:
+    return system
 
 
 def bot_text(reply: dict[str, Any]) -> str:
     return str(reply.get("text", ""))
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log_file: Path) -> None:
-    deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"scripts/run.sh exited early:\n{log_file.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(1)
-    pytest.fail(f"{url} did not come up:\n{log_file.read_text()[-3000:]}")
-
-
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
-    latest_model()  # fail clearly if nothing is trained
-    rasa_port, action_port = free_port(), free_port()
-    log_file = tmp_path_factory.mktemp("logs") / "run.log"
-    env = {
-        **os.environ,
-        "RASA_PORT": str(rasa_port),
-        "ACTION_PORT": str(action_port),
-        "CLINIC_INTAKE_HOURS": "24/7",  # the "open now" prompt, whatever the time of the test
-    }
-    env.pop("ACTION_SERVER_URL", None)
-    with log_file.open("w") as log:
-        process = subprocess.Popen(
-            ["scripts/run.sh"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        wait_until_up(f"http://localhost:{action_port}/health", process, log_file)
-        wait_until_up(f"http://localhost:{rasa_port}/", process, log_file)
-        yield RunningBot(rasa_port, log_file)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
-
-
-def test_greeting_names_the_bot_the_911_line_and_topic_buttons(bot: RunningBot) -> None:
+def test_greeting_names_the_bot_the_911_line_and_topic_buttons(bot: RunningSystem) -> None:
     replies = bot.send("visitor-greeting", "hello")
     text = "\n".join(reply["text"] for reply in replies)
     assert "automated assistant" in text
@@ -106,7 +32,7 @@ def test_greeting_names_the_bot_the_911_line_and_topic_buttons(bot: RunningBot) 
     assert 4 <= len(replies[-1]["buttons"]) <= 6
 
 
-def test_addiction_answer_then_intake_offer_then_contact(bot: RunningBot) -> None:
+def test_addiction_answer_then_intake_offer_then_contact(bot: RunningSystem) -> None:
     # Rasa's channels send each paragraph ("\n\n") of a response as its own message.
     replies = bot.send("visitor-intake", "is klonopin addictive")
     answer = "\n".join(reply.get("text", "") for reply in replies[:-1])
@@ -134,7 +60,7 @@ def test_addiction_answer_then_intake_offer_then_contact(bot: RunningBot) -> Non
         ("how many mg should i take", "I can't advise on your own treatment"),
     ],
 )
-def test_questions_from_the_brief(bot: RunningBot, message: str, expected: str) -> None:
+def test_questions_from_the_brief(bot: RunningSystem, message: str, expected: str) -> None:
     assert expected in bot.text(f"visitor-{abs(hash(message))}", message)
 
 
@@ -155,7 +81,7 @@ def test_questions_from_the_brief(bot: RunningBot, message: str, expected: str) 
     ],
 )
 def test_interaction_answer_names_each_substance_then_the_advice(
-    bot: RunningBot, message: str, expected: list[str]
+    bot: RunningSystem, message: str, expected: list[str]
 ) -> None:
     replies = [bot_text(reply) for reply in bot.send(f"visitor-{abs(hash(message))}", message)]
     answer = "\n".join(replies)
@@ -165,14 +91,14 @@ def test_interaction_answer_names_each_substance_then_the_advice(
     assert " safe" not in answer.lower()
 
 
-def test_sign_up_for_treatment_gets_the_intake_prompt(bot: RunningBot) -> None:
+def test_sign_up_for_treatment_gets_the_intake_prompt(bot: RunningSystem) -> None:
     [*_, prompt] = bot.send("visitor-sign-up", "how do I sign up for treatment")
     assert "Our intake team at Empowered Recovery Center" in bot_text(prompt)
     urls = [button.get("url") for button in prompt["buttons"]]
     assert urls[:2] == ["tel:+18165550142", "https://example.org/verify-insurance"]
 
 
-def test_unclear_question_offers_three_topics_and_none_of_these(bot: RunningBot) -> None:
+def test_unclear_question_offers_three_topics_and_none_of_these(bot: RunningSystem) -> None:
     [*_, reply] = bot.send("visitor-unclear", "klonopin and my body")
     assert reply["text"].startswith("I'm not sure I understood")
     questions = {topic.question for topic in load_catalogue().values()}
@@ -184,7 +110,7 @@ def test_unclear_question_offers_three_topics_and_none_of_these(bot: RunningBot)
     assert "Could you say it in another way?" in rephrase
 
 
-def test_no_message_text_in_the_logs(bot: RunningBot) -> None:
+def test_no_message_text_in_the_logs(bot: RunningSystem) -> None:
     secret = "my neighbour zyxwvut takes clonazepam"
     bot.send("visitor-logs", secret)
     time.sleep(1)

@@ -1,0 +1,165 @@
+"""The website chat widget's channel: Rasa's socket.io channel, locked to our origins, plus 👍/👎.
+
+Standard Rasa widgets (botfront's rasa-webchat 1.0.x, socket.io client 3.x or 4.x)
+connect to it like to Rasa's own `socketio` channel: same events, same session
+persistence. Two differences:
+
+- only the origins in `cors_allowed_origins` may connect (Rasa's channel allows any);
+- `POST /webhooks/chat_widget/feedback` records a visitor's 👍 / 👎 on an answer as
+  an `answer_feedback` slot event in the conversation, for the staff review app.
+
+Session persistence needs python-socketio < 5.10 with Rasa 3.6.21 (see
+requirements.in); tests/test_chat_widget_socketio.py catches the regression.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from rasa.shared.core.events import BotUttered, SlotSet
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+FEEDBACK_SLOT = "answer_feedback"
+RATINGS = ("up", "down")
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MAX_TEXT_LENGTH = 2000
+
+
+def allowed_origins(setting: Any) -> list[str]:
+    """Origins from a list or a comma-separated string; "*" is refused."""
+    if isinstance(setting, str):
+        origins = [origin.strip() for origin in setting.split(",")]
+    elif isinstance(setting, list):
+        origins = [str(origin).strip() for origin in setting]
+    else:
+        origins = []
+    origins = [origin.rstrip("/") for origin in origins if origin]
+    if not origins or "*" in origins:
+        raise ValueError(
+            "chat_widget: set cors_allowed_origins (WIDGET_ORIGINS) to the website origins "
+            "that embed the widget, e.g. https://www.example.org; '*' is not allowed."
+        )
+    return origins
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A visitor's rating of one bot message."""
+
+    session_id: str
+    rating: str
+    text: str
+
+
+def parse_feedback(body: Any) -> Feedback | str:
+    """The feedback in a request body, or what is wrong with it (for a 400 answer)."""
+    if not isinstance(body, dict):
+        return "Send a JSON object."
+    session_id, rating, text = body.get("session_id"), body.get("rating"), body.get("text")
+    if not isinstance(session_id, str) or not SESSION_ID.match(session_id):
+        return "session_id is missing or malformed."
+    if rating not in RATINGS:
+        return "rating must be 'up' or 'down'."
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT_LENGTH:
+        return f"text must be the rated message (1 to {MAX_TEXT_LENGTH} characters)."
+    return Feedback(session_id, rating, text.strip())
+
+
+def feedback_event(events: list[Any], feedback: Feedback) -> SlotSet | None:
+    """The slot event recording the rating of the latest bot message containing the text.
+
+    The widget shows each paragraph of a response as its own message, so the
+    rated text is found inside a BotUttered. None if the bot never said it.
+    """
+    for event in reversed(events):
+        if isinstance(event, BotUttered) and event.text and feedback.text in event.text:
+            return SlotSet(
+                FEEDBACK_SLOT,
+                {
+                    "rating": feedback.rating,
+                    "response": (event.metadata or {}).get("utter_action"),
+                    "text": feedback.text,
+                    "answered_at": event.timestamp,
+                },
+            )
+    return None
+
+
+class ChatWidgetInput(SocketIOInput):
+    """Rasa's socket.io channel with allowed origins and a feedback endpoint."""
+
+    @classmethod
+    def name(cls) -> str:
+        """Name of the channel: its HTTP routes are under /webhooks/chat_widget/."""
+        return "chat_widget"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> ChatWidgetInput:
+        """Reads the socket.io settings and `cors_allowed_origins` from credentials.yml."""
+        credentials = credentials or {}
+        channel = cls(
+            credentials.get("user_message_evt", "user_uttered"),
+            credentials.get("bot_message_evt", "bot_uttered"),
+            credentials.get("namespace"),
+            credentials.get("session_persistence", False),
+            credentials.get("socketio_path", "/socket.io"),
+            credentials.get("jwt_key"),
+            credentials.get("jwt_method", "HS256"),
+            credentials.get("metadata_key", "metadata"),
+        )
+        channel.origins = allowed_origins(credentials.get("cors_allowed_origins"))
+        return channel
+
+    origins: list[str] = []  # set by from_credentials; required before blueprint()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Rasa's socket.io blueprint, restricted to our origins, plus /feedback."""
+        if not self.origins:
+            raise ValueError("chat_widget: no allowed origins (use from_credentials).")
+        blueprint = super().blueprint(on_new_message)
+        assert self.sio is not None
+        # Rasa creates the server with cors_allowed_origins=[] (no origin check at
+        # all); Engine.IO reads this attribute on every connection.
+        self.sio.eio.cors_allowed_origins = self.origins
+
+        @blueprint.route("/feedback", methods=["POST", "OPTIONS"])
+        async def feedback(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return response.empty()
+            try:
+                body = request.json
+            except Exception:  # noqa: BLE001 - any malformed body is the client's error
+                body = None
+            parsed = parse_feedback(body)
+            if isinstance(parsed, str):
+                return response.json({"error": parsed}, status=400)
+            return await record_feedback(request, parsed)
+
+        return blueprint
+
+
+async def record_feedback(request: Request, feedback: Feedback) -> HTTPResponse:
+    """Appends the rating to the conversation (under its lock) and saves it."""
+    agent = request.app.ctx.agent
+    try:
+        async with agent.lock_store.lock(feedback.session_id):
+            tracker = await agent.tracker_store.retrieve(feedback.session_id)
+            event = feedback_event(list(tracker.events), feedback) if tracker else None
+            if event is None:
+                return response.json({"error": "No such message in this conversation."}, 404)
+            tracker.update(event)
+            await agent.tracker_store.save(tracker)
+    except Exception:  # noqa: BLE001 - the visitor's page must never see a 5xx
+        logger.exception("Could not record answer feedback.")
+        return response.json({"error": "Feedback could not be saved."}, status=503)
+    logger.info("Answer feedback recorded: %s", feedback.rating)
+    return response.json({"status": "recorded"})

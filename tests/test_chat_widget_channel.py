@@ -1,0 +1,96 @@
+"""channels/chat_widget.py: allowed origins, and 👍/👎 recorded on the answer that was rated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+
+from channels.chat_widget import (
+    FEEDBACK_SLOT,
+    ChatWidgetInput,
+    Feedback,
+    allowed_origins,
+    feedback_event,
+    parse_feedback,
+)
+
+
+@pytest.mark.parametrize(
+    "setting, origins",
+    [
+        (
+            "http://localhost:8000, https://www.example.org/",
+            ["http://localhost:8000", "https://www.example.org"],
+        ),
+        (["https://www.example.org"], ["https://www.example.org"]),
+    ],
+)
+def test_allowed_origins(setting: Any, origins: list[str]) -> None:
+    assert allowed_origins(setting) == origins
+
+
+@pytest.mark.parametrize("setting", [None, "", " , ", "*", ["https://a.example", "*"]])
+def test_no_origin_or_any_origin_is_refused_at_start_up(setting: Any) -> None:
+    with pytest.raises(ValueError, match="WIDGET_ORIGINS"):
+        allowed_origins(setting)
+
+
+def test_channel_reads_its_settings_from_credentials() -> None:
+    channel = ChatWidgetInput.from_credentials(
+        {"session_persistence": True, "cors_allowed_origins": "https://www.example.org"}
+    )
+    assert channel.name() == "chat_widget"
+    assert channel.session_persistence is True
+    assert channel.origins == ["https://www.example.org"]
+
+
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        ("not json", "JSON object"),
+        ({"rating": "down", "text": "x"}, "session_id"),
+        ({"session_id": "../etc", "rating": "down", "text": "x"}, "session_id"),
+        ({"session_id": "abc", "rating": "meh", "text": "x"}, "rating"),
+        ({"session_id": "abc", "rating": "up", "text": "  "}, "text"),
+        ({"session_id": "abc", "rating": "up", "text": "x" * 2001}, "text"),
+    ],
+)
+def test_bad_feedback_is_explained(body: Any, problem: str) -> None:
+    result = parse_feedback(body)
+    assert isinstance(result, str) and problem in result
+
+
+def test_feedback_is_parsed() -> None:
+    body = {"session_id": "a1b2", "rating": "down", "text": " Yes, it can. "}
+    assert parse_feedback(body) == Feedback("a1b2", "down", "Yes, it can.")
+
+
+def test_feedback_names_the_rated_answer_and_its_response() -> None:
+    events = [
+        UserUttered("is klonopin addictive"),
+        BotUttered(
+            "Yes, clonazepam can be addictive.\n\nSource: FDA Klonopin label, 2021.",
+            metadata={"utter_action": "utter_faq/addictive"},
+            timestamp=100.0,
+        ),
+        BotUttered("Would you like to talk to our intake team?", timestamp=101.0),
+    ]
+    event = feedback_event(events, Feedback("a1b2", "down", "Yes, clonazepam can be addictive."))
+    assert event == SlotSet(
+        FEEDBACK_SLOT,
+        {
+            "rating": "down",
+            "response": "utter_faq/addictive",
+            "text": "Yes, clonazepam can be addictive.",
+            "answered_at": 100.0,
+        },
+    )
+
+
+def test_feedback_on_something_the_bot_never_said_is_not_recorded() -> None:
+    events = [BotUttered("Hello!"), UserUttered("Yes, clonazepam can be addictive.")]
+    assert (
+        feedback_event(events, Feedback("a1b2", "up", "Yes, clonazepam can be addictive.")) is None
+    )
