@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
@@ -198,3 +199,28 @@ def test_thumbs_down_reaches_the_stored_conversation(page: Page, system: Running
     assert [(item["rating"], item["response"]) for item in feedback] == [
         ("down", "utter_faq/addictive")
     ]
+
+
+def test_everything_comes_from_the_center_or_the_bot(page: Page, system: RunningSystem) -> None:
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    page.on("websocket", lambda websocket: hosts.add(urlsplit(websocket.url).netloc))
+    open_widget(page, system)
+    ask(page, "is klonopin addictive")
+    expect(bot_message(page, ADDICTIVE_ANSWER)).to_be_visible()
+    assert hosts == {f"localhost:{system.widget_port}", f"localhost:{system.rasa_port}"}
+
+
+def test_usable_on_a_320_pixel_wide_phone(browser: Browser, system: RunningSystem) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640}, has_touch=True)
+    page = context.new_page()
+    try:
+        open_widget(page, system)
+        for selector in ("#cw-emergency", "#cw-input", "#cw-send", "#cw-close"):
+            box = page.locator(selector).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320, selector
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320  # no sideways scroll
+        ask(page, "is klonopin addictive")
+        expect(bot_message(page, ADDICTIVE_ANSWER)).to_be_visible()
+    finally:
+        context.close()
