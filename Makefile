@@ -50,11 +50,11 @@ test: validate train lint typecheck $(NODE_MODULES)  ## Set up, validate, train,
 	$(BIN)/pytest
 
 lint: $(INSTALLED)  ## ruff
-	$(BIN)/ruff check actions channels nlu_components tests scripts
-	$(BIN)/ruff format --check actions channels nlu_components tests scripts
+	$(BIN)/ruff check actions channels nlu_components storage tests scripts
+	$(BIN)/ruff format --check actions channels nlu_components storage tests scripts
 
 typecheck: $(INSTALLED)  ## mypy
-	$(BIN)/mypy actions channels nlu_components
+	$(BIN)/mypy actions channels nlu_components storage
 
 evaluate: train  ## Benchmark the NLU model on tests/nlu_test.yml (accuracy, thresholds, speed)
 	$(BIN)/python scripts/evaluate_nlu.py

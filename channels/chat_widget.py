@@ -26,6 +26,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from storage.redaction import redact_text
+
 logger = logging.getLogger(__name__)
 
 FEEDBACK_SLOT = "answer_feedback"
@@ -78,10 +80,13 @@ def feedback_event(events: list[Any], feedback: Feedback) -> SlotSet | None:
     """The slot event recording the rating of the latest bot message containing the text.
 
     The widget shows each paragraph of a response as its own message, so the
-    rated text is found inside a BotUttered. None if the bot never said it.
+    rated text is found inside a BotUttered; stored conversations are redacted
+    (storage/redaction.py), so the redacted text is looked for too. None if the
+    bot never said it.
     """
+    wanted = {feedback.text, redact_text(feedback.text)}
     for event in reversed(events):
-        if isinstance(event, BotUttered) and event.text and feedback.text in event.text:
+        if isinstance(event, BotUttered) and any(text in (event.text or "") for text in wanted):
             return SlotSet(
                 FEEDBACK_SLOT,
                 {

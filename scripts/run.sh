@@ -5,6 +5,7 @@
 # Ports: RASA_PORT (5005), ACTION_PORT (5055), WIDGET_PORT (8000).
 # WIDGET_ORIGINS: the website origins allowed to use the bot (comma-separated).
 # RASA_API_TOKEN: if set, Rasa's HTTP API is enabled with this token (tests).
+# CONVERSATIONS_DB_URL: where conversations are stored, redacted (SQLite file by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,7 @@ export WIDGET_PORT=${WIDGET_PORT:-8000}
 export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:$ACTION_PORT/webhook}
 export WIDGET_ORIGINS=${WIDGET_ORIGINS:-http://localhost:$WIDGET_PORT,http://127.0.0.1:$WIDGET_PORT}
 export BOT_URL=${BOT_URL:-http://localhost:$RASA_PORT}
+export CONVERSATIONS_DB_URL=${CONVERSATIONS_DB_URL:-sqlite:///conversations.db}
 
 background=()
 trap 'kill "${background[@]}" 2>/dev/null || true' EXIT INT TERM

@@ -42,6 +42,11 @@ class RunningSystem:
     log_file: Path
 
     @property
+    def database(self) -> Path:
+        """The SQLite file the running bot stores conversations in."""
+        return self.log_file.parent / "conversations.db"
+
+    @property
     def bot_url(self) -> str:
         return f"http://localhost:{self.rasa_port}"
 
@@ -96,6 +101,7 @@ def running_system(log_dir: Path) -> Iterator[RunningSystem]:
         "ACTION_PORT": str(action_port),
         "WIDGET_PORT": str(widget_port),
         "RASA_API_TOKEN": token,
+        "CONVERSATIONS_DB_URL": f"sqlite:///{log_dir / 'conversations.db'}",
         "CLINIC_INTAKE_HOURS": "24/7",  # the "open now" prompt, whatever the time of the test
     }
     for variable in ("ACTION_SERVER_URL", "WIDGET_ORIGINS", "BOT_URL"):

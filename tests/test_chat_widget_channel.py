@@ -94,3 +94,11 @@ def test_feedback_on_something_the_bot_never_said_is_not_recorded() -> None:
     assert (
         feedback_event(events, Feedback("a1b2", "up", "Yes, clonazepam can be addictive.")) is None
     )
+
+
+def test_feedback_finds_an_answer_stored_redacted() -> None:
+    stored = BotUttered("Call Poison Control at [PHONE] or 911.", timestamp=5.0)
+    event = feedback_event(
+        [stored], Feedback("a1b2", "up", "Call Poison Control at 1-800-222-1222 or 911.")
+    )
+    assert event is not None and event.value["answered_at"] == 5.0

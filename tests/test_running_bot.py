@@ -6,6 +6,7 @@ curl line, and checks the server logs for message text.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from typing import Any
 
@@ -117,3 +118,16 @@ def test_no_message_text_in_the_logs(bot: RunningSystem) -> None:
     log = bot.log_file.read_text()
     assert "zyxwvut" not in log
     assert "is klonopin addictive" not in log
+
+
+def test_conversations_are_stored_redacted_in_the_database(bot: RunningSystem) -> None:
+    bot.send("visitor-storage", "my name is Dana Whitfield, call me at 816.555.0199")
+    with sqlite3.connect(bot.database) as connection:
+        stored = [
+            data
+            for (data,) in connection.execute(
+                "SELECT data FROM events WHERE sender_id = 'visitor-storage'"
+            )
+        ]
+    assert any("my name is [NAME], call me at [PHONE]" in data for data in stored)
+    assert not any("Whitfield" in data or "816.555.0199" in data for data in stored)

@@ -1,0 +1,1 @@
+"""Conversation storage: redaction before anything is written."""
