@@ -1,18 +1,21 @@
 """storage/tracker_store.py: conversations run through the bot, then the raw database rows.
 
 Every identifier planted in tests/redaction_corpus.yml must be absent from what
-was written, and the bot must have answered exactly as with no redaction.
+was written, and the bot must have answered exactly as with no redaction. On
+SQLite (the default) and on a real PostgreSQL server (tests/postgres.py).
 """
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
+import asyncio
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import latest_model, load_yaml
+from tests.postgres import temporary_postgres
 
 CORPUS = load_yaml("tests/redaction_corpus.yml")
 PLANTED = CORPUS["redacted"]
@@ -24,40 +27,55 @@ async def bot_texts(agent: Any, sender_id: str, message: str) -> list[str]:
     ]
 
 
-@pytest.fixture(scope="module")
-def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("conversations") / "conversations.db"
-
-
-@pytest.fixture(scope="module")
-def agents(database: Path) -> tuple[Any, Any]:
+def load_agent(tracker_store_url: str | None = None) -> Any:
     from rasa.core.agent import Agent
+    from rasa.shared.core.domain import Domain
     from rasa.utils.endpoints import EndpointConfig
 
     from storage.tracker_store import RedactingSQLTrackerStore
 
     nowhere = EndpointConfig(url="http://127.0.0.1:9/webhook")  # answers without the actions
-    plain = Agent.load(str(latest_model()), action_endpoint=nowhere)
-    redacting = Agent.load(
-        str(latest_model()),
-        action_endpoint=nowhere,
-        tracker_store=RedactingSQLTrackerStore(plain.domain, host=f"sqlite:///{database}"),
-    )
-    return plain, redacting
+    if tracker_store_url is None:
+        return Agent.load(str(latest_model()), action_endpoint=nowhere)
+    store = RedactingSQLTrackerStore(Domain.load("domain.yml"), host=tracker_store_url)
+    return Agent.load(str(latest_model()), action_endpoint=nowhere, tracker_store=store)
+
+
+@pytest.fixture(scope="module")
+def plain_answers() -> dict[str, list[str]]:
+    """What the bot answers every planted message with, stored nowhere."""
+    agent = load_agent()
+
+    async def answer_all() -> dict[str, list[str]]:
+        return {
+            case["text"]: await bot_texts(agent, f"plain-{number}", case["text"])
+            for number, case in enumerate(PLANTED)
+        }
+
+    return asyncio.run(answer_all())
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('conversations') / 'conversations.db'}"
+    else:
+        with temporary_postgres() as url:
+            yield url
 
 
 async def test_no_planted_identifier_reaches_the_database_and_answers_are_unchanged(
-    agents: tuple[Any, Any], database: Path
+    database_url: str, plain_answers: dict[str, list[str]]
 ) -> None:
-    plain, redacting = agents
+    agent = load_agent(database_url)
     for number, case in enumerate(PLANTED):
-        sender = f"redaction-{number}"
-        assert await bot_texts(redacting, sender, case["text"]) == await bot_texts(
-            plain, sender, case["text"]
-        ), case["text"]
+        answer = await bot_texts(agent, f"redaction-{number}", case["text"])
+        assert answer == plain_answers[case["text"]], case["text"]
 
-    with sqlite3.connect(database) as connection:
-        rows = [data for (data,) in connection.execute("SELECT data FROM events")]
+    with sa.create_engine(database_url).connect() as connection:
+        rows = [data for (data,) in connection.execute(sa.text("SELECT data FROM events"))]
     stored = "\n".join(rows).lower()
     assert len(rows) > len(PLANTED)
     leaked = [
@@ -68,12 +86,7 @@ async def test_no_planted_identifier_reaches_the_database_and_answers_are_unchan
     ]
     assert leaked == []
 
-
-async def test_conversation_is_read_back_redacted(agents: tuple[Any, Any]) -> None:
-    _, redacting = agents
-    await redacting.handle_text(
-        "my name is Dana Whitfield, call me at 816.555.0199", sender_id="read-back"
-    )
-    tracker = await redacting.tracker_store.retrieve("read-back")
+    await agent.handle_text("my name is Dana Whitfield, call me at 816.555.0199", sender_id="back")
+    tracker = await agent.tracker_store.retrieve("back")
     texts = [event.text for event in tracker.events if getattr(event, "text", None)]
-    assert texts[0] == "my name is [NAME], call me at [PHONE]"
+    assert texts[0] == "my name is [NAME], call me at [PHONE]"  # read back redacted too
