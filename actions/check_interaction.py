@@ -14,10 +14,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.guarded_action import GuardedAction
 from nlu_components.substance_lexicon import SubstanceLexicon, substance_lexicon
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def interaction_answers(
     return answers
 
 
-class ActionCheckInteraction(Action):
+class ActionCheckInteraction(GuardedAction):
     """Answers about each substance named with clonazepam, or gives the overview."""
 
     def __init__(self, lexicon: SubstanceLexicon | None = None) -> None:
@@ -90,7 +91,7 @@ class ActionCheckInteraction(Action):
         """Name of the action, as in domain.yml."""
         return "action_check_interaction"
 
-    async def run(
+    async def act(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,

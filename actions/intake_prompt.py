@@ -12,11 +12,12 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic_settings import ClinicSettings, clinic_settings
+from actions.guarded_action import GuardedAction
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def spoken_time(moment: datetime, now: datetime) -> str:
     return f"{day} at {clock} ({moment.tzname()})"
 
 
-class ActionIntakePrompt(Action):
+class ActionIntakePrompt(GuardedAction):
     """Sets the slots `utter_intake_prompt` shows, and marks the prompt for staff."""
 
     def __init__(self, settings: ClinicSettings | None = None, clock: Clock = utc_now) -> None:
@@ -48,7 +49,7 @@ class ActionIntakePrompt(Action):
         """Name of the action, as in domain.yml."""
         return "action_intake_prompt"
 
-    async def run(
+    async def act(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,

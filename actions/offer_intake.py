@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq_topics import answered_topic, load_catalogue
+from actions.guarded_action import GuardedAction
 
 logger = logging.getLogger(__name__)
 
 
-class ActionOfferIntake(Action):
+class ActionOfferIntake(GuardedAction):
     """Sets `intake_offer_due` after every FAQ answer.
 
     The offer is due after answers about addiction, withdrawal, stopping,
@@ -27,7 +28,7 @@ class ActionOfferIntake(Action):
         """Name of the action, as in domain.yml."""
         return "action_offer_intake"
 
-    async def run(
+    async def act(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,

@@ -12,9 +12,11 @@ import abc
 import logging
 from typing import Any, Dict, List, Mapping
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.guarded_action import GuardedAction
 
 logger = logging.getLogger(__name__)
 
@@ -26,14 +28,14 @@ def safety_reason(parse_data: Mapping[str, Any]) -> str:
     return str((parse_data.get("safety_net") or {}).get("pattern") or CLASSIFIER_REASON)
 
 
-class RecordSafetyReason(Action, abc.ABC):
+class RecordSafetyReason(GuardedAction, abc.ABC):
     """Records in `safety_reason` why the last message got the safety response."""
 
     @abc.abstractmethod
     def name(self) -> str:
         """Name of the action, as in domain.yml."""
 
-    async def run(
+    async def act(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,

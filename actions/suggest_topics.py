@@ -5,18 +5,19 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq_topics import closest_topics, load_catalogue
+from actions.guarded_action import GuardedAction
 
 logger = logging.getLogger(__name__)
 
 SUGGESTION_SLOTS = ("suggested_topic_1", "suggested_topic_2", "suggested_topic_3")
 
 
-class ActionSuggestTopics(Action):
+class ActionSuggestTopics(GuardedAction):
     """Fills the suggestion slots with the three closest FAQ questions.
 
     Runs when the model is unsure (nlu_fallback). A rule then utters
@@ -28,7 +29,7 @@ class ActionSuggestTopics(Action):
         """Name of the action, as in domain.yml."""
         return "action_suggest_topics"
 
-    async def run(
+    async def act(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +84,17 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
     with running_system(tmp_path_factory.mktemp("logs")) as running:
         yield running
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """An empty conversations database: a SQLite file, then a real PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('database') / 'conversations.db'}"
+    else:
+        from tests.postgres import temporary_postgres
+
+        with temporary_postgres() as url:
+            yield url

@@ -8,14 +8,12 @@ SQLite (the default) and on a real PostgreSQL server (tests/postgres.py).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from tests.conftest import latest_model, load_yaml
-from tests.postgres import temporary_postgres
 
 CORPUS = load_yaml("tests/redaction_corpus.yml")
 PLANTED = CORPUS["redacted"]
@@ -53,17 +51,6 @@ def plain_answers() -> dict[str, list[str]]:
         }
 
     return asyncio.run(answer_all())
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('conversations') / 'conversations.db'}"
-    else:
-        with temporary_postgres() as url:
-            yield url
 
 
 async def test_no_planted_identifier_reaches_the_database_and_answers_are_unchanged(
