@@ -19,11 +19,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.guarded_action import GuardedAction
-from nlu_components.substance_lexicon import SubstanceLexicon, substance_lexicon
+from nlu_components.substance_lexicon import SUBSTANCE_ENTITY, SubstanceLexicon, substance_lexicon
 
 logger = logging.getLogger(__name__)
 
-SUBSTANCE_ENTITY = "substance"
 OVERVIEW_RESPONSE = "utter_faq/interactions_overview"
 LIFE_THREATENING_RESPONSE = "utter_interaction_life_threatening"
 UNWANTED_REACTIONS_RESPONSE = "utter_interaction_unwanted_reactions"
@@ -104,9 +103,9 @@ class ActionCheckInteraction(GuardedAction):
             return []
         for answer in answers:
             dispatcher.utter_message(response=answer.response, substance=answer.described)
-        logger.debug("Interaction check: %d listed, %d not listed", *_counts(answers))
         checked = [answer.substance for answer in answers if answer.listed]
         not_listed = [answer.substance for answer in answers if not answer.listed]
+        logger.debug("Interaction check: %d listed, %d not listed", len(checked), len(not_listed))
         return [
             SlotSet("substances_checked", (tracker.get_slot("substances_checked") or []) + checked),
             SlotSet(
@@ -114,8 +113,3 @@ class ActionCheckInteraction(GuardedAction):
                 (tracker.get_slot("substances_not_listed") or []) + not_listed,
             ),
         ]
-
-
-def _counts(answers: list[InteractionAnswer]) -> tuple[int, int]:
-    listed = sum(answer.listed for answer in answers)
-    return listed, len(answers) - listed

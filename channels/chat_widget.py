@@ -107,24 +107,15 @@ class ChatWidgetInput(SocketIOInput):
         """Name of the channel: its HTTP routes are under /webhooks/chat_widget/."""
         return "chat_widget"
 
+    origins: list[str] = []  # set by from_credentials; required before blueprint()
+
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ChatWidgetInput:
-        """Reads the socket.io settings and `cors_allowed_origins` from credentials.yml."""
-        credentials = credentials or {}
-        channel = cls(
-            credentials.get("user_message_evt", "user_uttered"),
-            credentials.get("bot_message_evt", "bot_uttered"),
-            credentials.get("namespace"),
-            credentials.get("session_persistence", False),
-            credentials.get("socketio_path", "/socket.io"),
-            credentials.get("jwt_key"),
-            credentials.get("jwt_method", "HS256"),
-            credentials.get("metadata_key", "metadata"),
-        )
-        channel.origins = allowed_origins(credentials.get("cors_allowed_origins"))
+        """Rasa's socket.io settings, plus `cors_allowed_origins`, from credentials.yml."""
+        channel = super().from_credentials(credentials)
+        assert isinstance(channel, ChatWidgetInput)
+        channel.origins = allowed_origins((credentials or {}).get("cors_allowed_origins"))
         return channel
-
-    origins: list[str] = []  # set by from_credentials; required before blueprint()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's socket.io blueprint, restricted to our origins, plus /feedback."""
@@ -163,8 +154,10 @@ async def record_feedback(request: Request, feedback: Feedback) -> HTTPResponse:
                 return response.json({"error": "No such message in this conversation."}, 404)
             tracker.update(event)
             await agent.tracker_store.save(tracker)
-    except Exception:  # noqa: BLE001 - the visitor's page must never see a 5xx
-        logger.exception("Could not record answer feedback.")
+    except Exception as error:  # noqa: BLE001 - a storage failure is logged and reported as 503
+        # The type only, as in actions/guarded_action.py: database errors quote the
+        # stored conversation in their message.
+        logger.error("Could not record answer feedback: %s", type(error).__name__)
         return response.json({"error": "Feedback could not be saved."}, status=503)
     logger.info("Answer feedback recorded: %s", feedback.rating)
     return response.json({"status": "recorded"})

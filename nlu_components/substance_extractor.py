@@ -34,12 +34,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.substance_lexicon import (
     DEFAULT_SUBSTANCES_FILE,
+    SUBSTANCE_ENTITY,
     FoundSubstance,
     SubstanceLexicon,
     substance_lexicon,
 )
-
-SUBSTANCE_ENTITY = "substance"
 
 
 def overlaps(entity: Dict[str, Any], found: FoundSubstance) -> bool:

@@ -40,6 +40,8 @@ from nlu_components.spacy_pipeline import (
 )
 
 DEFAULT_SUBSTANCES_FILE = Path(__file__).with_name("substances.yml")
+# The entity the extractor (and DIET) tag substances with, and the action reads.
+SUBSTANCE_ENTITY = "substance"
 # What every name of clonazepam becomes; listed names never contain it.
 CLONAZEPAM = "clonazepam"
 
