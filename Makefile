@@ -13,12 +13,13 @@ export RASA_PORT          ?= 5005
 export ACTION_PORT        ?= 5055
 export ACTION_SERVER_URL  ?= http://localhost:$(ACTION_PORT)/webhook
 export WIDGET_PORT        ?= 8000
+export REVIEW_PORT        ?= 8100
 # Rasa and TensorFlow are chatty at start-up; keep the terminal readable.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup run test train validate shell actions lint typecheck evaluate lock clean
+.PHONY: help setup run test train validate shell actions staff-account lint typecheck evaluate lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,7 +38,7 @@ train: $(INSTALLED)  ## Train a model (skipped by Rasa's fingerprinting when not
 validate: $(INSTALLED)  ## Check data, domain and config for errors and warnings
 	$(BIN)/python scripts/validate.py
 
-run: train $(NODE_MODULES)  ## Start the bot (REST and socket.io on :5005, actions on :5055) and the demo page on :8000
+run: train $(NODE_MODULES)  ## Start the bot (:5005), actions (:5055), demo page (:8000) and staff review app (:8100)
 	scripts/run.sh
 
 shell: train  ## Talk to the bot in the terminal (starts the action server too)
@@ -49,12 +50,16 @@ actions: $(INSTALLED)  ## Start only the action server
 test: validate train lint typecheck $(NODE_MODULES)  ## Set up, validate, train, then run the whole test suite
 	$(BIN)/pytest
 
+staff-account: $(INSTALLED)  ## Create a staff review account: make staff-account EMAIL=ana@center.org NAME="Ana Diaz" [ADMIN=1]
+	@test -n "$(EMAIL)" -a -n "$(NAME)" || { echo 'Usage: make staff-account EMAIL=you@center.org NAME="Your Name" [ADMIN=1]'; exit 2; }
+	$(BIN)/python -m review.cli create-account --email "$(EMAIL)" --name "$(NAME)" $(if $(ADMIN),--admin)
+
 lint: $(INSTALLED)  ## ruff
-	$(BIN)/ruff check actions channels nlu_components storage tests scripts
-	$(BIN)/ruff format --check actions channels nlu_components storage tests scripts
+	$(BIN)/ruff check actions channels nlu_components review storage tests scripts
+	$(BIN)/ruff format --check actions channels nlu_components review storage tests scripts
 
 typecheck: $(INSTALLED)  ## mypy
-	$(BIN)/mypy actions channels nlu_components storage
+	$(BIN)/mypy actions channels nlu_components review storage
 
 evaluate: train  ## Benchmark the NLU model on tests/nlu_test.yml (accuracy, thresholds, speed)
 	$(BIN)/python scripts/evaluate_nlu.py

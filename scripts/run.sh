@@ -6,6 +6,7 @@
 # WIDGET_ORIGINS: the website origins allowed to use the bot (comma-separated).
 # RASA_API_TOKEN: if set, Rasa's HTTP API is enabled with this token (tests).
 # CONVERSATIONS_DB_URL: where conversations are stored, redacted (SQLite file by default).
+# REVIEW_PORT (8100): the staff review app (review/), on 127.0.0.1 unless REVIEW_HOST is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,7 @@ export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:$ACTION_PORT/webh
 export WIDGET_ORIGINS=${WIDGET_ORIGINS:-http://localhost:$WIDGET_PORT,http://127.0.0.1:$WIDGET_PORT}
 export BOT_URL=${BOT_URL:-http://localhost:$RASA_PORT}
 export CONVERSATIONS_DB_URL=${CONVERSATIONS_DB_URL:-sqlite:///conversations.db}
+export REVIEW_PORT=${REVIEW_PORT:-8100}
 
 background=()
 trap 'kill "${background[@]}" 2>/dev/null || true' EXIT INT TERM
@@ -28,6 +30,8 @@ if [ "${1:-}" = "shell" ]; then
 fi
 
 .venv/bin/python scripts/serve_widget.py &
+background+=($!)
+.venv/bin/python -m review.serve &
 background+=($!)
 
 api=()

@@ -5,7 +5,9 @@
 
 The database is CONVERSATIONS_DB_URL (as for the Rasa server; default the SQLite
 file conversations.db), or --database-url. A conversation is kept whole or
-deleted whole: its age is the time of its newest event. Run it daily (cron or a
+deleted whole: its age is the time of its newest event. The staff review app's
+rows about a deleted conversation (summaries, messages, ratings, tags, notes)
+go with it; the audit log keeps only the conversation's random id. Run it daily (cron or a
 systemd timer); the README gives the default and how to choose it.
 """
 
@@ -20,6 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+
+from review.schema import CONVERSATION_TABLES
 
 DEFAULT_DAYS = 180
 DEFAULT_DATABASE_URL = "sqlite:///conversations.db"
@@ -64,14 +68,25 @@ def apply_retention(
         if not sa.inspect(connection).has_table(EVENTS_TABLE):
             return RetentionReport(cutoff, 0, 0, deleted=not dry_run)
         sender_ids = [sender_id for (sender_id,) in connection.execute(expired)]
+        review_tables = [
+            sa.table(name, sa.column("sender_id"))
+            for name in CONVERSATION_TABLES
+            if sa.inspect(connection).has_table(name)
+        ]
         counted = 0
         for start in range(0, len(sender_ids), BATCH_SIZE):
-            batch = events.c.sender_id.in_(sender_ids[start : start + BATCH_SIZE])
+            batch = sender_ids[start : start + BATCH_SIZE]
             if dry_run:
-                count = sa.select(sa.func.count()).select_from(events).where(batch)
-                counted += int(connection.execute(count).scalar_one())
-            else:
-                counted += connection.execute(sa.delete(events).where(batch)).rowcount
+                count = sa.select(sa.func.count()).select_from(events)
+                counted += int(
+                    connection.execute(count.where(events.c.sender_id.in_(batch))).scalar_one()
+                )
+                continue
+            for table in review_tables:
+                connection.execute(sa.delete(table).where(table.c.sender_id.in_(batch)))
+            counted += connection.execute(
+                sa.delete(events).where(events.c.sender_id.in_(batch))
+            ).rowcount
     return RetentionReport(cutoff, len(sender_ids), counted, deleted=not dry_run)
 
 

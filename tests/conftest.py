@@ -98,3 +98,25 @@ def database_url(
 
         with temporary_postgres() as url:
             yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright (never `playwright install`), one per module."""
+    from playwright.sync_api import sync_playwright
+
+    from scripts.browser import launch_chromium
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh desktop-sized tab in its own browser context (no shared cookies or storage)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,8 +1,8 @@
 """The whole system as `make run` starts it (scripts/run.sh), for end-to-end tests.
 
-Rasa (REST and the chat widget's socket.io channel), the action server and the
-widget's demo website, on free ports, with Rasa's HTTP API enabled by a test
-token so tests can read a conversation's stored events.
+Rasa (REST and the chat widget's socket.io channel), the action server, the
+widget's demo website and the staff review app, on free ports, with Rasa's HTTP
+API enabled by a test token so tests can read a conversation's stored events.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def free_port() -> int:
 class RunningSystem:
     rasa_port: int
     widget_port: int
+    review_port: int
     api_token: str
     log_file: Path
 
@@ -45,6 +46,14 @@ class RunningSystem:
     def database(self) -> Path:
         """The SQLite file the running bot stores conversations in."""
         return self.log_file.parent / "conversations.db"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.database}"
+
+    @property
+    def review_url(self) -> str:
+        return f"http://localhost:{self.review_port}/"
 
     @property
     def bot_url(self) -> str:
@@ -92,7 +101,7 @@ def wait_until_up(url: str, process: subprocess.Popen, log_file: Path) -> None:
 def running_system(log_dir: Path) -> Iterator[RunningSystem]:
     """Starts scripts/run.sh and stops everything it started afterwards."""
     latest_model()  # fail clearly if nothing is trained
-    rasa_port, action_port, widget_port = free_port(), free_port(), free_port()
+    rasa_port, action_port, widget_port, review_port = (free_port() for _ in range(4))
     log_file = log_dir / "run.log"
     token = secrets.token_hex(16)
     env = {
@@ -100,11 +109,13 @@ def running_system(log_dir: Path) -> Iterator[RunningSystem]:
         "RASA_PORT": str(rasa_port),
         "ACTION_PORT": str(action_port),
         "WIDGET_PORT": str(widget_port),
+        "REVIEW_PORT": str(review_port),
+        "REVIEW_SECRET_KEY": secrets.token_hex(32),
         "RASA_API_TOKEN": token,
         "CONVERSATIONS_DB_URL": f"sqlite:///{log_dir / 'conversations.db'}",
         "CLINIC_INTAKE_HOURS": "24/7",  # the "open now" prompt, whatever the time of the test
     }
-    for variable in ("ACTION_SERVER_URL", "WIDGET_ORIGINS", "BOT_URL"):
+    for variable in ("ACTION_SERVER_URL", "WIDGET_ORIGINS", "BOT_URL", "REVIEW_DATABASE_URL"):
         env.pop(variable, None)
     with log_file.open("w") as log:
         process = subprocess.Popen(
@@ -118,8 +129,9 @@ def running_system(log_dir: Path) -> Iterator[RunningSystem]:
     try:
         wait_until_up(f"http://localhost:{action_port}/health", process, log_file)
         wait_until_up(f"http://localhost:{widget_port}/", process, log_file)
+        wait_until_up(f"http://localhost:{review_port}/login", process, log_file)
         wait_until_up(f"http://localhost:{rasa_port}/", process, log_file)
-        yield RunningSystem(rasa_port, widget_port, token, log_file)
+        yield RunningSystem(rasa_port, widget_port, review_port, token, log_file)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)

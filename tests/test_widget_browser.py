@@ -8,13 +8,11 @@ Debian `chromium` package is launched directly (.ci/run installs it).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect
 
-from scripts.browser import launch_chromium
 from tests.conftest import PROJECT_ROOT
 from tests.running_system import RunningSystem, free_port
 
@@ -22,22 +20,6 @@ AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ADDICTIVE_ANSWER = "Yes, clonazepam can be addictive"
 BOT = ".cw-message.cw-bot"
 USER = ".cw-message.cw-user"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def open_widget(page: Page, system: RunningSystem) -> None:

@@ -1,0 +1,410 @@
+"""The staff review web app (Flask, server-rendered, no JavaScript).
+
+Every page but the sign-in page needs a signed-in, active staff account; every
+form carries a CSRF token; the audit log records sign-ins, conversation views,
+changes and exports. Pages are sent with a strict Content-Security-Policy and
+never cached, and all stored text is escaped by Jinja's autoescaping.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response as BaseResponse
+
+from review import accounts, audit, charts, dashboard, export, similarity
+from review.conversations import (
+    FLAGS,
+    STATUSES,
+    ConversationFilter,
+    ReviewInputError,
+    add_note,
+    add_tag,
+    all_tags,
+    list_conversations,
+    matching_ids,
+    remove_tag,
+    set_reviewed,
+    topics,
+    transcript,
+)
+from review.indexer import refresh_index
+from review.schema import create_tables, messages
+from review.settings import ReviewSettings
+
+logger = logging.getLogger(__name__)
+
+# Endpoints reachable without signing in. Everything else refuses (tests enumerate the routes).
+PUBLIC_ENDPOINTS = frozenset({"login", "static"})
+ADMIN_ENDPOINTS = frozenset({"audit_log"})
+UNANSWERED_LIMIT = 2_000
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+csrf = CSRFProtect()
+
+
+def create_app(settings: ReviewSettings, engine: sa.engine.Engine | None = None) -> Flask:
+    """The app for these settings; creates its review_* tables if missing."""
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_NAME="review_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=settings.https,
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.idle_minutes),
+        SESSION_REFRESH_EACH_REQUEST=True,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    if settings.https:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    engine = engine or sa.create_engine(settings.database_url, pool_pre_ping=True)
+    create_tables(engine)
+    app.extensions["review_engine"] = engine
+    app.extensions["review_settings"] = settings
+
+    app.before_request(_require_signed_in_staff)  # before CSRF: strangers get the sign-in page
+    csrf.init_app(app)
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(404, _not_found)
+    app.register_error_handler(403, _forbidden)
+    app.register_error_handler(500, _server_error)
+    app.jinja_env.filters["localtime"] = lambda timestamp: _localtime(settings, timestamp)
+    app.jinja_env.globals.update(FLAGS=FLAGS, STATUSES=STATUSES)
+    _register_routes(app)
+    return app
+
+
+def _engine() -> sa.engine.Engine:
+    engine: sa.engine.Engine = _app_extension("review_engine")
+    return engine
+
+
+def _settings() -> ReviewSettings:
+    settings: ReviewSettings = _app_extension("review_settings")
+    return settings
+
+
+def _app_extension(name: str) -> Any:
+    return current_app.extensions[name]
+
+
+def _localtime(settings: ReviewSettings, timestamp: float | None) -> str:
+    if timestamp is None:
+        return ""
+    return datetime.fromtimestamp(timestamp, settings.timezone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _require_signed_in_staff() -> BaseResponse | None:
+    """Refuses every non-public endpoint unless an active account is signed in."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    member = None
+    if "staff_id" in session:
+        idle = time.time() - float(session.get("last_seen", 0))
+        if idle <= _settings().idle_minutes * 60:
+            member = accounts.active_member(
+                _engine(), int(session["staff_id"]), int(session.get("session_version", -1))
+            )
+        if member is None:
+            session.clear()
+            flash("You were signed out. Please sign in again.")
+    if member is None:
+        if request.method == "GET" and request.endpoint is not None:
+            return redirect(url_for("login", next=request.full_path.rstrip("?")))
+        return Response("Sign-in required.", status=401, mimetype="text/plain")
+    session["last_seen"] = time.time()
+    g.member = member
+    if request.endpoint in ADMIN_ENDPOINTS and not member.is_admin:
+        abort(403)
+    return None
+
+
+def _security_headers(response: Response) -> Response:
+    for header, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(header, value)
+    return response
+
+
+def _csrf_error(error: CSRFError) -> tuple[str, int]:
+    return render_template(
+        "error.html",
+        title="The form expired",
+        message="For your security the form could not be sent. Reload the page and try again.",
+    ), 400
+
+
+def _not_found(error: Exception) -> tuple[str, int]:
+    return render_template("error.html", title="Not found", message="There is nothing here."), 404
+
+
+def _forbidden(error: Exception) -> tuple[str, int]:
+    return render_template(
+        "error.html", title="Not allowed", message="This page is for administrators."
+    ), 403
+
+
+def _server_error(error: Exception) -> tuple[str, int]:
+    logger.error("Review app error: %s", type(error).__name__)
+    return render_template(
+        "error.html", title="Something went wrong", message="Please try again in a moment."
+    ), 500
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths are followed after sign-in."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return url_for("dashboard_page")
+    parts = urlsplit(target)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _period_days() -> int:
+    """The period asked for (?days=30, 90 or 365), 30 if none or another."""
+    days = request.args.get("days", type=int)
+    return days if days in dashboard.PERIODS else dashboard.PERIODS[0]
+
+
+def _actor() -> str:
+    member: accounts.StaffMember = g.member
+    return member.email
+
+
+def _register_routes(app: Flask) -> None:
+    route: Callable[..., Callable[[Callable[..., Any]], Callable[..., Any]]] = app.route
+
+    @route("/login", methods=["GET", "POST"])
+    def login() -> str | BaseResponse | tuple[str, int]:
+        if request.method == "GET":
+            return render_template("login.html")
+        email = request.form.get("email", "")
+        result = accounts.sign_in(_engine(), email, request.form.get("password", ""))
+        actor = accounts.normalise_email(email)[:255] or "(blank)"
+        if result.member is None:
+            audit.record(_engine(), actor, "sign-in failed", detail=result.outcome.value)
+            if result.locked_now:
+                audit.record(_engine(), actor, "account locked", detail="too many failed sign-ins")
+            logger.info("Staff sign-in refused: %s", result.outcome.value)
+            flash(
+                "The e-mail or password is wrong, or the account is locked or disabled. "
+                f"After {accounts.MAX_FAILED_LOGINS} failed tries an account is locked for "
+                f"{accounts.LOCKOUT_SECONDS // 60} minutes."
+            )
+            return render_template("login.html", email=email), 401
+        session.clear()
+        session.permanent = True
+        session.update(
+            staff_id=result.member.id,
+            session_version=result.member.session_version,
+            last_seen=time.time(),
+        )
+        audit.record(_engine(), result.member.email, "signed in")
+        return redirect(_safe_next(request.args.get("next")))
+
+    @route("/logout", methods=["POST"])
+    def logout() -> BaseResponse:
+        audit.record(_engine(), _actor(), "signed out")
+        session.clear()
+        flash("You are signed out.")
+        return redirect(url_for("login"))
+
+    @route("/")
+    def dashboard_page() -> str:
+        refresh_index(_engine())
+        days = _period_days()
+        data = dashboard.build_dashboard(_engine(), _settings().timezone, days)
+        figures = [
+            charts.bar_chart(
+                [charts.Point(day, count) for day, count in data.conversations_per_day],
+                "Conversations per day",
+            ),
+            charts.bar_chart(
+                [charts.Point(topic, count) for topic, count in data.top_topics],
+                "Top topics (visitor messages)",
+                horizontal=True,
+            ),
+            charts.line_chart(
+                [charts.Point(week, rate) for week, rate in data.fallback_rate_per_week],
+                "Unanswered rate per week (fallback and out of scope)",
+                maximum=1.0,
+            ),
+            charts.stacked_bar_chart(
+                data.weeks,
+                {"Emergencies": data.emergencies_per_week, "Crises": data.crises_per_week},
+                "Conversations with an emergency or a crisis, per week",
+            ),
+            charts.stacked_bar_chart(
+                [response for response, _, _ in data.feedback_per_answer],
+                {
+                    "Thumbs up": [up for _, up, _ in data.feedback_per_answer],
+                    "Thumbs down": [down for _, _, down in data.feedback_per_answer],
+                },
+                "Visitors' thumbs up and down per answer",
+            ),
+        ]
+        return render_template(
+            "dashboard.html", data=data, figures=figures, days=days, periods=dashboard.PERIODS
+        )
+
+    @route("/conversations")
+    def conversation_list() -> str:
+        refresh_index(_engine())
+        chosen, problems = ConversationFilter.from_query(request.args)
+        for problem in problems:
+            flash(problem)
+        page = list_conversations(
+            _engine(), chosen, _settings().timezone, request.args.get("page", 1, type=int) or 1
+        )
+        return render_template(
+            "conversations.html",
+            chosen=chosen,
+            page=page,
+            query=chosen.to_query(),
+            topics=topics(_engine()),
+            tags=all_tags(_engine()),
+        )
+
+    @route("/conversations/<path:sender_id>")
+    def conversation(sender_id: str) -> str:
+        refresh_index(_engine())
+        found = transcript(_engine(), sender_id)
+        if found is None:
+            abort(404)
+        audit.record(_engine(), _actor(), "viewed conversation", target=sender_id)
+        return render_template("transcript.html", conversation=found)
+
+    def _back_to(sender_id: str) -> BaseResponse:
+        return redirect(url_for("conversation", sender_id=sender_id))
+
+    @route("/review/status", methods=["POST"])
+    def change_status() -> BaseResponse:
+        sender_id = request.form.get("conversation", "")
+        reviewed = request.form.get("reviewed") == "yes"
+        if not set_reviewed(_engine(), sender_id, reviewed, _actor()):
+            abort(404)
+        action = "marked reviewed" if reviewed else "marked not reviewed"
+        audit.record(_engine(), _actor(), action, target=sender_id)
+        return _back_to(sender_id)
+
+    @route("/review/tag", methods=["POST"])
+    def tag_conversation() -> BaseResponse:
+        sender_id = request.form.get("conversation", "")
+        try:
+            if not add_tag(_engine(), sender_id, request.form.get("tag", "")):
+                abort(404)
+        except ReviewInputError as error:
+            flash(str(error))
+            return _back_to(sender_id)
+        audit.record(_engine(), _actor(), "added tag", target=sender_id)
+        return _back_to(sender_id)
+
+    @route("/review/untag", methods=["POST"])
+    def untag_conversation() -> BaseResponse:
+        sender_id = request.form.get("conversation", "")
+        remove_tag(_engine(), sender_id, request.form.get("tag", ""))
+        audit.record(_engine(), _actor(), "removed tag", target=sender_id)
+        return _back_to(sender_id)
+
+    @route("/review/note", methods=["POST"])
+    def note_conversation() -> BaseResponse:
+        sender_id = request.form.get("conversation", "")
+        try:
+            if not add_note(_engine(), sender_id, _actor(), request.form.get("note", "")):
+                abort(404)
+        except ReviewInputError as error:
+            flash(str(error))
+            return _back_to(sender_id)
+        audit.record(_engine(), _actor(), "added note", target=sender_id)
+        return _back_to(sender_id)
+
+    @route("/unanswered")
+    def unanswered_report() -> str:
+        refresh_index(_engine())
+        days = _period_days()
+        since = time.time() - days * 86_400
+        with _engine().connect() as connection:
+            rows = connection.execute(
+                sa.select(messages.c.event_id, messages.c.sender_id, messages.c.text, messages.c.at)
+                .where(messages.c.unanswered.is_(True), messages.c.at >= since)
+                .order_by(messages.c.at.desc())
+                .limit(UNANSWERED_LIMIT)
+            ).all()
+        groups = similarity.group_similar(
+            [
+                similarity.UnansweredMessage(row.event_id, row.sender_id, row.text, row.at)
+                for row in rows
+            ]
+        )
+        audit.record(_engine(), _actor(), "viewed unanswered report", detail=f"last {days} days")
+        return render_template(
+            "unanswered.html",
+            groups=groups,
+            days=days,
+            periods=dashboard.PERIODS,
+            total=len(rows),
+            limit=UNANSWERED_LIMIT,
+        )
+
+    @route("/export")
+    def export_conversations() -> Response:
+        file_format = request.args.get("format", "")
+        if file_format not in export.FORMATS:
+            abort(404)
+        refresh_index(_engine())
+        chosen, _ = ConversationFilter.from_query(request.args)
+        sender_ids = matching_ids(_engine(), chosen, _settings().timezone)
+        body = export.export(_engine(), sender_ids, _settings().timezone, file_format)
+        audit.record(
+            _engine(),
+            _actor(),
+            "exported",
+            target=chosen.describe()[:255],
+            detail=f"{file_format.upper()}, {len(sender_ids)} conversations",
+        )
+        stamp = datetime.now(_settings().timezone).strftime("%Y%m%d-%H%M")
+        return Response(
+            body,
+            mimetype="text/csv" if file_format == "csv" else "application/json",
+            headers={
+                "Content-Disposition": f'attachment; filename="conversations-{stamp}.{file_format}"'
+            },
+        )
+
+    @route("/audit")
+    def audit_log() -> str:
+        page = max(request.args.get("page", 1, type=int) or 1, 1)
+        entries, total = audit.entries(_engine(), page)
+        pages = max(1, -(-total // audit.PAGE_SIZE))
+        return render_template("audit.html", entries=entries, page=page, pages=pages, total=total)

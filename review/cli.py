@@ -1,0 +1,165 @@
+"""Staff accounts and exports from the shell.
+
+    .venv/bin/python -m review.cli create-account --email ana@center.org --name "Ana" [--admin]
+    .venv/bin/python -m review.cli disable-account --email ana@center.org
+    .venv/bin/python -m review.cli enable-account|unlock-account|set-password --email ...
+    .venv/bin/python -m review.cli list-accounts
+    .venv/bin/python -m review.cli export --format csv --flag emergency --from 2026-11-01 -o out.csv
+
+Passwords are asked for twice without echo, or read from standard input with
+--password-stdin (scripts); never given as an argument (it would stay in the
+shell history and the process list). Exports are written to the audit log as
+`cli:<user>`. The database is REVIEW_DATABASE_URL / CONVERSATIONS_DB_URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from actions.clinic_settings import load_settings
+from review import accounts, audit, export
+from review.conversations import FLAGS, ConversationFilter, matching_ids
+from review.indexer import refresh_index
+from review.schema import create_tables
+from review.settings import DEFAULT_DATABASE_URL
+
+ACCOUNT_COMMANDS = (
+    "create-account",
+    "disable-account",
+    "enable-account",
+    "unlock-account",
+    "set-password",
+)
+
+
+def _database_url() -> str:
+    return (
+        os.environ.get("REVIEW_DATABASE_URL")
+        or os.environ.get("CONVERSATIONS_DB_URL")
+        or DEFAULT_DATABASE_URL
+    )
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password (at least 12 characters): ")
+    if getpass.getpass("Same password again: ") != first:
+        raise accounts.AccountError("The two passwords differ.")
+    return first
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m review.cli", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--database-url", default=None, help="SQLAlchemy URL of the conversations database"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name in ACCOUNT_COMMANDS:
+        command = commands.add_parser(name)
+        command.add_argument("--email", required=True)
+        if name == "create-account":
+            command.add_argument("--name", required=True, help="the person's full name")
+            command.add_argument("--admin", action="store_true", help="may read the audit log")
+        if name in ("create-account", "set-password"):
+            command.add_argument("--password-stdin", action="store_true")
+    commands.add_parser("list-accounts")
+    exporting = commands.add_parser(
+        "export", help="export conversations (written to the audit log)"
+    )
+    exporting.add_argument("--format", choices=export.FORMATS, required=True)
+    exporting.add_argument("--from", dest="from_", metavar="YYYY-MM-DD")
+    exporting.add_argument("--to", metavar="YYYY-MM-DD")
+    exporting.add_argument("--flag", action="append", choices=list(FLAGS), default=[])
+    exporting.add_argument("--topic")
+    exporting.add_argument("--status", choices=["new", "reviewed"])
+    exporting.add_argument("--tag")
+    exporting.add_argument("--search", help="text the visitor wrote")
+    exporting.add_argument("-o", "--output", required=True, help="file to write")
+    return parser
+
+
+def _export(engine: sa.engine.Engine, arguments: argparse.Namespace) -> int:
+    query = {
+        "from": arguments.from_,
+        "to": arguments.to,
+        "flag": arguments.flag,
+        "topic": arguments.topic,
+        "status": arguments.status,
+        "tag": arguments.tag,
+        "q": arguments.search,
+    }
+    chosen, problems = ConversationFilter.from_query(query)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 2
+    timezone = load_settings().hours.timezone
+    refresh_index(engine)
+    sender_ids = matching_ids(engine, chosen, timezone)
+    body = export.export(engine, sender_ids, timezone, arguments.format)
+    descriptor = os.open(arguments.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
+        file.write(body)
+    audit.record(
+        engine,
+        f"cli:{getpass.getuser()}",
+        "exported",
+        target=chosen.describe()[:255],
+        detail=f"{arguments.format.upper()}, {len(sender_ids)} conversations",
+    )
+    print(f"Exported {len(sender_ids)} conversations to {arguments.output}.")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry point; returns the exit status."""
+    arguments = _parser().parse_args(argv)
+    engine = sa.create_engine(arguments.database_url or _database_url())
+    try:
+        create_tables(engine)
+        if arguments.command == "export":
+            return _export(engine, arguments)
+        if arguments.command == "list-accounts":
+            for account in accounts.list_accounts(engine):
+                state = "active" if account["is_active"] else "disabled"
+                role = "admin" if account["is_admin"] else "staff"
+                print(f"{account['email']}\t{account['name']}\t{role}\t{state}")
+            return 0
+        email = arguments.email
+        if arguments.command == "create-account":
+            password = _read_password(arguments.password_stdin)
+            accounts.create_account(engine, email, arguments.name, password, arguments.admin)
+            print(f"Created {'an admin' if arguments.admin else 'a staff'} account for {email}.")
+        elif arguments.command == "set-password":
+            accounts.set_password(engine, email, _read_password(arguments.password_stdin))
+            print(f"Password changed for {email}; their open sessions are signed out.")
+        else:
+            action, done = {
+                "disable-account": (accounts.disable_account, "Disabled"),
+                "enable-account": (accounts.enable_account, "Enabled"),
+                "unlock-account": (accounts.unlock_account, "Unlocked"),
+            }[arguments.command]
+            action(engine, email)
+            print(f"{done} {email}.")
+        audit.record(engine, f"cli:{getpass.getuser()}", arguments.command, target=email)
+        return 0
+    except accounts.AccountError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except sa.exc.SQLAlchemyError as error:
+        print(f"Database error: {type(error).__name__}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""The review app's settings, from the environment with embedded defaults for `make run`.
+
+REVIEW_DATABASE_URL (default CONVERSATIONS_DB_URL, default the SQLite file the bot
+writes), REVIEW_SECRET_KEY (default: a random key kept in `.review-secret`,
+readable only by its owner), REVIEW_HTTPS=true behind an HTTPS proxy (Secure
+cookies), REVIEW_IDLE_MINUTES (30), and the center's time zone from clinic.yml.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from actions.clinic_settings import load_settings
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE_URL = "sqlite:///conversations.db"
+SECRET_FILE = PROJECT_ROOT / ".review-secret"
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    """How the review app runs."""
+
+    database_url: str
+    secret_key: str
+    timezone: ZoneInfo
+    https: bool = False
+    idle_minutes: int = 30
+
+
+def _secret_key(environ: Mapping[str, str], secret_file: Path) -> str:
+    if environ.get("REVIEW_SECRET_KEY"):
+        return environ["REVIEW_SECRET_KEY"]
+    if not secret_file.exists():
+        descriptor = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_hex(32))
+    return secret_file.read_text().strip()
+
+
+def settings_from_environment(
+    environ: Mapping[str, str] | None = None, secret_file: Path = SECRET_FILE
+) -> ReviewSettings:
+    """The settings of this deployment (raises ValueError with a clear message if invalid)."""
+    environ = os.environ if environ is None else environ
+    idle = environ.get("REVIEW_IDLE_MINUTES", "30")
+    if not idle.isdigit() or int(idle) < 1:
+        raise ValueError("REVIEW_IDLE_MINUTES must be a whole number of minutes, at least 1.")
+    return ReviewSettings(
+        database_url=environ.get("REVIEW_DATABASE_URL")
+        or environ.get("CONVERSATIONS_DB_URL")
+        or DEFAULT_DATABASE_URL,
+        secret_key=_secret_key(environ, secret_file),
+        timezone=load_settings(environ=environ).hours.timezone,
+        https=environ.get("REVIEW_HTTPS", "").lower() in ("1", "true", "yes"),
+        idle_minutes=int(idle),
+    )

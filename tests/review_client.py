@@ -1,0 +1,55 @@
+"""A signed-in Flask test client for the review app, and its CSRF tokens."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from review.accounts import create_account
+from review.app import create_app
+from review.settings import ReviewSettings
+
+PASSWORD = "correct horse battery staple"
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def review_app(engine: sa.engine.Engine, idle_minutes: int = 30) -> Flask:
+    settings = ReviewSettings(
+        database_url=str(engine.url),
+        secret_key="test-secret-key-not-used-anywhere-else",
+        timezone=ZoneInfo("America/Chicago"),
+        idle_minutes=idle_minutes,
+    )
+    return create_app(settings, engine)
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    match = CSRF_FIELD.search(client.get(path).get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
+    token = csrf_token(client)
+    return client.post("/login", data={"csrf_token": token, "email": email, "password": password})
+
+
+def signed_in_client(
+    app: Flask, engine: sa.engine.Engine, email: str = "ana@center.example", admin: bool = False
+) -> FlaskClient:
+    """A client signed in as a (new) staff member."""
+    create_account(engine, email, "Ana Test", PASSWORD, is_admin=admin)
+    client = app.test_client()
+    response = sign_in(client, email)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def post_form(client: FlaskClient, path: str, page: str, **fields: str) -> Any:
+    """Submits a form the way a browser would: with the CSRF token of the page it is on."""
+    return client.post(path, data={"csrf_token": csrf_token(client, page), **fields})
