@@ -44,8 +44,8 @@ run: train $(NODE_MODULES)  ## Start the bot (:5005), actions (:5055), demo page
 shell: train  ## Talk to the bot in the terminal (starts the action server too)
 	scripts/run.sh shell
 
-actions: $(INSTALLED)  ## Start only the action server
-	$(BIN)/rasa run actions --actions actions --port $(ACTION_PORT)
+actions: $(INSTALLED)  ## Start only the action server (needs ACTION_SERVER_TOKEN, as the Rasa server)
+	SANIC_HOST=127.0.0.1 $(BIN)/rasa run actions --actions actions --port $(ACTION_PORT)
 
 test: validate train lint typecheck $(NODE_MODULES)  ## Set up, validate, train, then run the whole test suite
 	$(BIN)/pytest
@@ -55,11 +55,11 @@ staff-account: $(INSTALLED)  ## Create a staff review account: make staff-accoun
 	$(BIN)/python -m review.cli create-account --email "$(EMAIL)" --name "$(NAME)" $(if $(ADMIN),--admin)
 
 lint: $(INSTALLED)  ## ruff
-	$(BIN)/ruff check actions channels nlu_components review storage tests scripts
-	$(BIN)/ruff format --check actions channels nlu_components review storage tests scripts
+	$(BIN)/ruff check actions channels nlu_components rasa_sdk_plugins review storage tests scripts
+	$(BIN)/ruff format --check actions channels nlu_components rasa_sdk_plugins review storage tests scripts
 
 typecheck: $(INSTALLED)  ## mypy
-	$(BIN)/mypy actions channels nlu_components review storage
+	$(BIN)/mypy actions channels nlu_components rasa_sdk_plugins review storage
 
 evaluate: train  ## Benchmark the NLU model on tests/nlu_test.yml (accuracy, thresholds, speed)
 	$(BIN)/python scripts/evaluate_nlu.py

@@ -6,7 +6,9 @@ persistence. Two differences:
 
 - only the origins in `cors_allowed_origins` may connect (Rasa's channel allows any);
 - `POST /webhooks/chat_widget/feedback` records a visitor's 👍 / 👎 on an answer as
-  an `answer_feedback` slot event in the conversation, for the staff review app.
+  an `answer_feedback` slot event in the conversation, for the staff review app;
+- messages pass the same guards as the REST channel (channels/message_guard.py):
+  length limit, rate limit per conversation, typed `/intent` only when offered.
 
 Session persistence needs python-socketio < 5.10 with Rasa 3.6.21 (see
 requirements.in); tests/test_chat_widget_socketio.py catches the regression.
@@ -26,6 +28,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.message_guard import RateLimiter
+from channels.screening import request_json, response_text, screen_message
 from storage.redaction import redact_text
 
 logger = logging.getLogger(__name__)
@@ -108,20 +112,55 @@ class ChatWidgetInput(SocketIOInput):
         return "chat_widget"
 
     origins: list[str] = []  # set by from_credentials; required before blueprint()
+    rate_limiter: RateLimiter = RateLimiter()  # replaced per channel by from_credentials
+    app: Any = None  # the Sanic app, kept when the server starts (for the agent)
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ChatWidgetInput:
         """Rasa's socket.io settings, plus `cors_allowed_origins`, from credentials.yml."""
         channel = super().from_credentials(credentials)
         assert isinstance(channel, ChatWidgetInput)
-        channel.origins = allowed_origins((credentials or {}).get("cors_allowed_origins"))
+        settings = credentials or {}
+        channel.origins = allowed_origins(settings.get("cors_allowed_origins"))
+        channel.rate_limiter = RateLimiter(
+            per_minute=float(settings.get("messages_per_minute", 20)),
+            burst=int(settings.get("burst", 20)),
+        )
         return channel
+
+    def guarded(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Callable[[UserMessage], Awaitable[Any]]:
+        """`on_new_message` behind the visitor-input guards."""
+
+        async def guarded_on_new_message(message: UserMessage) -> None:
+            if not isinstance(message.text, str):
+                logger.info("Ignored a socket.io message without text.")
+                return
+            agent = self.app.ctx.agent
+            screened = await screen_message(
+                agent, self.rate_limiter, message.sender_id, message.text
+            )
+            if screened.text is None:
+                logger.info("Widget message not processed: %s", screened.reply_response)
+                text = response_text(agent.domain, str(screened.reply_response))
+                await message.output_channel.send_text_message(message.sender_id, text)
+                return
+            message.text = screened.text
+            await on_new_message(message)
+
+        return guarded_on_new_message
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's socket.io blueprint, restricted to our origins, plus /feedback."""
         if not self.origins:
             raise ValueError("chat_widget: no allowed origins (use from_credentials).")
-        blueprint = super().blueprint(on_new_message)
+        blueprint = super().blueprint(self.guarded(on_new_message))
+
+        @blueprint.listener("before_server_start")
+        async def keep_app(app: Any, _loop: Any) -> None:
+            self.app = app
+
         assert self.sio is not None
         # Rasa creates the server with cors_allowed_origins=[] (no origin check at
         # all); Engine.IO reads this attribute on every connection.
@@ -131,11 +170,7 @@ class ChatWidgetInput(SocketIOInput):
         async def feedback(request: Request) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return response.empty()
-            try:
-                body = request.json
-            except Exception:  # noqa: BLE001 - any malformed body is the client's error
-                body = None
-            parsed = parse_feedback(body)
+            parsed = parse_feedback(request_json(request))
             if isinstance(parsed, str):
                 return response.json({"error": parsed}, status=400)
             return await record_feedback(request, parsed)

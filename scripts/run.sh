@@ -5,6 +5,7 @@
 # Ports: RASA_PORT (5005), ACTION_PORT (5055), WIDGET_PORT (8000).
 # WIDGET_ORIGINS: the website origins allowed to use the bot (comma-separated).
 # RASA_API_TOKEN: if set, Rasa's HTTP API is enabled with this token (tests).
+# ACTION_SERVER_TOKEN: shared by Rasa and the action server (random per start if unset).
 # CONVERSATIONS_DB_URL: where conversations are stored, redacted (SQLite file by default).
 # REVIEW_PORT (8100): the staff review app (review/), on 127.0.0.1 unless REVIEW_HOST is set.
 set -euo pipefail
@@ -14,6 +15,9 @@ RASA_PORT=${RASA_PORT:-5005}
 ACTION_PORT=${ACTION_PORT:-5055}
 export WIDGET_PORT=${WIDGET_PORT:-8000}
 export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:$ACTION_PORT/webhook}
+# The action server only answers requests carrying this token (rasa_sdk_plugins/),
+# and listens on 127.0.0.1 unless ACTION_HOST says otherwise.
+export ACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN:-$(.venv/bin/python -c 'import secrets; print(secrets.token_hex(32))')}
 export WIDGET_ORIGINS=${WIDGET_ORIGINS:-http://localhost:$WIDGET_PORT,http://127.0.0.1:$WIDGET_PORT}
 export BOT_URL=${BOT_URL:-http://localhost:$RASA_PORT}
 export CONVERSATIONS_DB_URL=${CONVERSATIONS_DB_URL:-sqlite:///conversations.db}
@@ -21,7 +25,7 @@ export REVIEW_PORT=${REVIEW_PORT:-8100}
 
 background=()
 trap 'kill "${background[@]}" 2>/dev/null || true' EXIT INT TERM
-.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" &
+SANIC_HOST=${ACTION_HOST:-127.0.0.1} .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" &
 background+=($!)
 
 if [ "${1:-}" = "shell" ]; then

@@ -6,7 +6,7 @@ uttered by a custom action (``dispatcher.utter_message(response="utter_...")``)
 command, with those responses counted as used. Unlike `--fail-on-warnings`
 (which, in Rasa 3.6, lets an unused response or intent through), it fails on
 every warning except two that Rasa 3.6 always raises. The response names are
-found in the action modules' source; tests/test_validate.py checks that each
+found in the action and channel modules' source; tests/test_validate.py checks that each
 one exists in the domain.
 """
 
@@ -19,17 +19,20 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RESPONSE_NAME = re.compile(r"""["'](utter_[A-Za-z0-9_/]+)["']""")
+# Rasa's metadata key for the response a bot message came from, not a response.
+NOT_A_RESPONSE = frozenset({"utter_action"})
 # Raised by Rasa 3.6 for every project: about its own 3.0 migration, and about
 # the retrieval intent `faq`, which it merges from the NLU data into the domain.
 ALWAYS_RAISED = ("Slot auto-fill has been removed", "duplicated intents have been found")
 
 
 def responses_uttered_by_actions(actions_dir: Path = PROJECT_ROOT / "actions") -> set[str]:
-    """Every `utter_...` string literal in the action modules."""
+    """Every `utter_...` string literal in the modules of a directory (actions/, channels/)."""
     return {
         name
         for module in sorted(actions_dir.glob("*.py"))
         for name in RESPONSE_NAME.findall(module.read_text(encoding="utf-8"))
+        if name not in NOT_A_RESPONSE
     }
 
 
@@ -38,7 +41,9 @@ def main(project_root: Path = PROJECT_ROOT) -> int:
     from rasa.shared.importers.importer import TrainingDataImporter
     from rasa.validator import Validator
 
-    uttered_by_actions = responses_uttered_by_actions(project_root / "actions")
+    uttered_by_actions = responses_uttered_by_actions(
+        project_root / "actions"
+    ) | responses_uttered_by_actions(project_root / "channels")
 
     class ProjectValidator(Validator):
         def _gather_utterance_actions(self) -> set[str]:

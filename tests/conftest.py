@@ -15,6 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 MODEL_DIR = PROJECT_ROOT / "models"
 
 os.environ.setdefault("ACTION_SERVER_URL", "http://localhost:5055/webhook")
+os.environ.setdefault("ACTION_SERVER_TOKEN", "token-for-tests-only")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 

@@ -37,6 +37,7 @@ def free_port() -> int:
 @dataclass
 class RunningSystem:
     rasa_port: int
+    action_port: int
     widget_port: int
     review_port: int
     api_token: str
@@ -131,7 +132,7 @@ def running_system(log_dir: Path) -> Iterator[RunningSystem]:
         wait_until_up(f"http://localhost:{widget_port}/", process, log_file)
         wait_until_up(f"http://localhost:{review_port}/login", process, log_file)
         wait_until_up(f"http://localhost:{rasa_port}/", process, log_file)
-        yield RunningSystem(rasa_port, widget_port, review_port, token, log_file)
+        yield RunningSystem(rasa_port, action_port, widget_port, review_port, token, log_file)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)

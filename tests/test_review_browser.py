@@ -67,10 +67,14 @@ def test_staff_filter_to_emergencies_and_read_a_script_payload_as_text(
     page.get_by_label("Emergency (911 guidance)").check()
     page.get_by_role("button", name="Filter").click()
     rows = page.locator("table.conversations tbody tr")
-    expect(rows).to_have_count(1)
-    expect(rows.first).to_contain_text("won't wake up")
+    expect(rows.first).to_be_visible()
+    for row in rows.all():  # other tests' emergencies may be listed too: all flagged
+        expect(row).to_contain_text("Emergency (911 guidance)")
+    ours = rows.filter(has_text="window.pwned")
+    expect(ours).to_have_count(1)
+    expect(ours).to_contain_text("won't wake up")
 
-    rows.first.locator("a").click()
+    ours.locator("a").click()
     visitor_turn = page.locator(".turn-visitor .text").first
     expect(visitor_turn).to_contain_text(PAYLOAD)  # shown as text, character for character
     expect(page.locator(".turn-visitor")).to_contain_text("report_emergency")

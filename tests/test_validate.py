@@ -18,10 +18,16 @@ def test_every_response_an_action_utters_exists_in_the_domain(domain: dict[str, 
     assert sorted(uttered - set(domain["responses"])) == []
 
 
+def test_every_response_a_channel_says_exists_in_the_domain(domain: dict[str, Any]) -> None:
+    said = responses_uttered_by_actions(PROJECT_ROOT / "channels")
+    assert {"utter_message_too_long", "utter_too_many_messages"} <= said
+    assert sorted(said - set(domain["responses"])) == []
+
+
 def copy_project(destination: Path) -> Path:
     for name in ("config.yml", "domain.yml"):
         shutil.copy(PROJECT_ROOT / name, destination / name)
-    for folder in ("data", "actions"):
+    for folder in ("data", "actions", "channels"):
         shutil.copytree(PROJECT_ROOT / folder, destination / folder)
     return destination
 

@@ -1,0 +1,126 @@
+"""Checks on what a visitor's browser sends, before the bot sees it (pure helpers).
+
+Used by both channels (channels/guarded_rest.py, channels/chat_widget.py):
+
+- `validate_rest_body`: the REST body must be a JSON object with a string
+  `message` and a well-formed `sender`; anything else is a 400 with a clear error.
+- `clean_text`: control, zero-width and bidirectional-override characters are
+  removed (they can hide text from staff or spoof the review app's display).
+- `MAX_MESSAGE_LENGTH`: longer messages get a polite reply and are not processed.
+- `screen_payload`: a typed `/intent{...}` is only honoured when it is one of the
+  buttons the bot has just offered; otherwise the slash is dropped and the words
+  go to the NLU like any text (so nobody can type `/restart` or set slots).
+- `RateLimiter`: a token bucket per conversation.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+MAX_MESSAGE_LENGTH = 1_000
+SENDER_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+INTENT_PREFIX = "/"
+# C0/C1 controls except tab and newline, zero-width characters, bidi embeddings,
+# overrides and isolates, the byte-order mark.
+INVISIBLE = re.compile(
+    "[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+TOO_LONG_RESPONSE = "utter_message_too_long"
+TOO_MANY_RESPONSE = "utter_too_many_messages"
+
+
+@dataclass(frozen=True)
+class RestRequest:
+    """A valid REST channel request."""
+
+    sender: str
+    message: str
+    metadata: dict[str, Any] | None
+
+
+def validate_rest_body(body: Any) -> RestRequest | str:
+    """The request in a parsed JSON body, or what is wrong with it (for a 400 answer)."""
+    if not isinstance(body, dict):
+        return 'Send a JSON object: {"sender": "<conversation id>", "message": "<text>"}.'
+    sender, message, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+    if not isinstance(sender, str) or not SENDER_ID.match(sender):
+        return (
+            "sender must be a conversation id of 1 to 128 letters, digits or . _ : @ - characters."
+        )
+    if not isinstance(message, str):
+        return "message must be a string: the visitor's text."
+    if metadata is not None and not isinstance(metadata, dict):
+        return "metadata, if sent, must be a JSON object."
+    return RestRequest(sender, message, metadata)
+
+
+def clean_text(text: str) -> str:
+    """The text without invisible or direction-changing characters, trimmed."""
+    return INVISIBLE.sub("", text).strip()
+
+
+def is_too_long(text: str) -> bool:
+    """Whether the message is over the documented limit (MAX_MESSAGE_LENGTH characters)."""
+    return len(text) > MAX_MESSAGE_LENGTH
+
+
+def offered_payloads(events: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The button payloads of the bot's messages since the visitor last wrote.
+
+    `events` are a tracker's events as dicts (`tracker.current_state()["events"]`
+    or `[event.as_dict() for event in tracker.events]`).
+    """
+    payloads: set[str] = set()
+    for event in reversed(list(events)):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "bot":
+            for button in (event.get("data") or {}).get("buttons") or []:
+                payload = button.get("payload") if isinstance(button, Mapping) else None
+                if isinstance(payload, str):
+                    payloads.add(payload)
+    return payloads
+
+
+def screen_payload(text: str, offered: set[str]) -> str:
+    """The text to process: an offered `/intent` payload as is, any other without its slash."""
+    if not text.startswith(INTENT_PREFIX) or text in offered:
+        return text
+    return text.lstrip(INTENT_PREFIX).strip()
+
+
+class RateLimiter:
+    """At most `burst` messages at once per conversation, refilled at `per_minute`.
+
+    In memory, per Rasa instance; nginx limits per client address in front of it
+    (deploy/). The oldest conversations are forgotten beyond `max_conversations`.
+    """
+
+    def __init__(
+        self,
+        per_minute: float = 20.0,
+        burst: int = 20,
+        max_conversations: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = float(burst)
+        self.max_conversations = max_conversations
+        self.clock = clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def allow(self, sender: str) -> bool:
+        """Takes one message from the conversation's allowance; False if none is left."""
+        now = self.clock()
+        tokens, last = self._buckets.pop(sender, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        allowed = tokens >= 1.0
+        self._buckets[sender] = (tokens - 1.0 if allowed else tokens, now)
+        while len(self._buckets) > self.max_conversations:
+            self._buckets.popitem(last=False)
+        return allowed

@@ -1,0 +1,100 @@
+"""channels/message_guard.py: what a visitor's browser may send, checked before the bot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from channels.message_guard import (
+    MAX_MESSAGE_LENGTH,
+    RateLimiter,
+    RestRequest,
+    clean_text,
+    is_too_long,
+    offered_payloads,
+    screen_payload,
+    validate_rest_body,
+)
+
+
+def test_a_well_formed_body_is_accepted() -> None:
+    body = {"sender": "3f2b-visitor_1", "message": "is klonopin addictive", "metadata": {"a": 1}}
+    assert validate_rest_body(body) == RestRequest(
+        "3f2b-visitor_1", "is klonopin addictive", {"a": 1}
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (None, "JSON object"),
+        (["sender", "message"], "JSON object"),
+        ("is klonopin addictive", "JSON object"),
+        ({"message": "hi"}, "sender"),
+        ({"sender": "", "message": "hi"}, "sender"),
+        ({"sender": "x" * 129, "message": "hi"}, "sender"),
+        ({"sender": "a b", "message": "hi"}, "sender"),
+        ({"sender": "../../etc", "message": "hi"}, "sender"),
+        ({"sender": 12, "message": "hi"}, "sender"),
+        ({"sender": "a"}, "message must be a string"),
+        ({"sender": "a", "message": None}, "message must be a string"),
+        ({"sender": "a", "message": ["hi"]}, "message must be a string"),
+        ({"sender": "a", "message": {"text": "hi"}}, "message must be a string"),
+        ({"sender": "a", "message": "hi", "metadata": "x"}, "metadata"),
+    ],
+)
+def test_malformed_bodies_are_explained(body: Any, problem: str) -> None:
+    assert problem in str(validate_rest_body(body))
+
+
+def test_invisible_and_direction_changing_characters_are_removed() -> None:
+    assert clean_text("\u202eis klonopin\u200b addictive\u0000?\ufeff ") == "is klonopin addictive?"
+    assert clean_text("line one\nline two\ttab") == "line one\nline two\ttab"
+    assert (
+        clean_text("emoji stay 😟 and accents too: café") == "emoji stay 😟 and accents too: café"
+    )
+
+
+def test_the_length_limit_is_the_documented_one() -> None:
+    assert MAX_MESSAGE_LENGTH == 1_000
+    assert not is_too_long("a" * 1_000)
+    assert is_too_long("a" * 1_001)
+
+
+def test_offered_payloads_are_the_buttons_since_the_visitor_last_wrote() -> None:
+    events = [
+        {"event": "bot", "data": {"buttons": [{"title": "Old", "payload": "/old"}]}},
+        {"event": "user", "text": "hi"},
+        {"event": "action", "name": "utter_offer_intake"},
+        {"event": "bot", "data": {"buttons": [{"title": "Yes", "payload": "/affirm"}]}},
+        {"event": "bot", "data": {"buttons": [{"title": "No", "payload": "/deny"}]}},
+    ]
+    assert offered_payloads(events) == {"/affirm", "/deny"}
+    assert offered_payloads([]) == set()
+
+
+def test_a_typed_intent_counts_only_when_offered() -> None:
+    offered = {"/affirm"}
+    assert screen_payload("/affirm", offered) == "/affirm"
+    assert screen_payload("/restart", offered) == "restart"
+    assert screen_payload('/faq{"topic": "x"}', offered) == 'faq{"topic": "x"}'
+    assert screen_payload("//affirm", offered) == "affirm"
+    assert screen_payload("is it addictive", offered) == "is it addictive"
+
+
+def test_the_rate_limit_allows_a_burst_then_refills() -> None:
+    now = [0.0]
+    limiter = RateLimiter(per_minute=6, burst=3, clock=lambda: now[0])
+    assert [limiter.allow("a") for _ in range(4)] == [True, True, True, False]
+    assert limiter.allow("b")  # conversations are counted separately
+    now[0] += 10  # one message every 10 s
+    assert limiter.allow("a") and not limiter.allow("a")
+
+
+def test_the_rate_limiter_forgets_the_oldest_conversations() -> None:
+    limiter = RateLimiter(per_minute=1, burst=1, max_conversations=2, clock=lambda: 0.0)
+    for sender in ("a", "b", "c"):
+        assert limiter.allow(sender)
+    assert limiter.allow("a")  # forgotten, so a fresh allowance
+    assert not limiter.allow("c")
