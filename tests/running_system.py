@@ -99,8 +99,10 @@ def wait_until_up(url: str, process: subprocess.Popen, log_file: Path) -> None:
 
 
 @contextmanager
-def running_system(log_dir: Path) -> Iterator[RunningSystem]:
-    """Starts scripts/run.sh and stops everything it started afterwards."""
+def running_system(
+    log_dir: Path, environment: dict[str, str] | None = None
+) -> Iterator[RunningSystem]:
+    """Starts scripts/run.sh (with extra `environment`) and stops everything it started."""
     latest_model()  # fail clearly if nothing is trained
     rasa_port, action_port, widget_port, review_port = (free_port() for _ in range(4))
     log_file = log_dir / "run.log"
@@ -118,6 +120,7 @@ def running_system(log_dir: Path) -> Iterator[RunningSystem]:
     }
     for variable in ("ACTION_SERVER_URL", "WIDGET_ORIGINS", "BOT_URL", "REVIEW_DATABASE_URL"):
         env.pop(variable, None)
+    env.update(environment or {})
     with log_file.open("w") as log:
         process = subprocess.Popen(
             ["scripts/run.sh"],
