@@ -28,7 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.message_guard import RateLimiter
+from channels.message_guard import RateLimiter, socket_message_problem, socket_session_problem
 from channels.screening import request_json, response_text, screen_message
 from storage.redaction import redact_text
 
@@ -151,6 +151,25 @@ class ChatWidgetInput(SocketIOInput):
 
         return guarded_on_new_message
 
+    def drop_malformed(self, event: str, problem_of: Callable[[Any], str | None]) -> None:
+        """Puts a payload check in front of Rasa's handler of a socket.io event.
+
+        Rasa's handlers index whatever a client sends (`data["session_id"]`), so a
+        string, a list or a non-string id would raise inside the server.
+        """
+        assert self.sio is not None
+        handlers = self.sio.handlers[self.namespace or "/"]
+        rasa_handler = handlers[event]
+
+        async def checked(sid: str, data: Any = None) -> Any:
+            problem = problem_of(data)
+            if problem:
+                logger.info("Dropped a socket.io %s event: %s.", event, problem)
+                return None
+            return await rasa_handler(sid, data)
+
+        handlers[event] = checked
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's socket.io blueprint, restricted to our origins, plus /feedback."""
         if not self.origins:
@@ -165,6 +184,8 @@ class ChatWidgetInput(SocketIOInput):
         # Rasa creates the server with cors_allowed_origins=[] (no origin check at
         # all); Engine.IO reads this attribute on every connection.
         self.sio.eio.cors_allowed_origins = self.origins
+        self.drop_malformed("session_request", socket_session_problem)
+        self.drop_malformed(self.user_message_evt, socket_message_problem)
 
         @blueprint.route("/feedback", methods=["POST", "OPTIONS"])
         async def feedback(request: Request) -> HTTPResponse:

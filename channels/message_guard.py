@@ -11,6 +11,9 @@ Used by both channels (channels/guarded_rest.py, channels/chat_widget.py):
   buttons the bot has just offered; otherwise the slash is dropped and the words
   go to the NLU like any text (so nobody can type `/restart` or set slots).
 - `RateLimiter`: a token bucket per conversation.
+- `socket_session_problem` / `socket_message_problem`: socket.io payloads that
+  Rasa's handlers would crash on (not an object, a non-string session id or
+  message) are dropped before they reach them.
 """
 
 from __future__ import annotations
@@ -57,6 +60,32 @@ def validate_rest_body(body: Any) -> RestRequest | str:
     if metadata is not None and not isinstance(metadata, dict):
         return "metadata, if sent, must be a JSON object."
     return RestRequest(sender, message, metadata)
+
+
+def socket_session_problem(data: Any) -> str | None:
+    """What is wrong with a socket.io `session_request` payload, or None if it is fine."""
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        return "not an object"
+    session_id = data.get("session_id")
+    if session_id is not None and not (isinstance(session_id, str) and SENDER_ID.match(session_id)):
+        return "malformed session_id"
+    return None
+
+
+def socket_message_problem(data: Any) -> str | None:
+    """What is wrong with a socket.io `user_uttered` payload, or None if it is fine."""
+    if not isinstance(data, dict):
+        return "not an object"
+    session_id = data.get("session_id")
+    if not (isinstance(session_id, str) and SENDER_ID.match(session_id)):
+        return "missing or malformed session_id"
+    if not isinstance(data.get("message"), str):
+        return "message is not a string"
+    if data.get("metadata") is not None and not isinstance(data.get("metadata"), dict):
+        return "metadata is not an object"
+    return None
 
 
 def clean_text(text: str) -> str:

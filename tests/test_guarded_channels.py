@@ -125,3 +125,32 @@ async def test_the_widget_channel_has_the_same_length_limit(system: RunningSyste
         await client.websocket.close()
     kinds = [event["event"] for event in system.stored_events("guard-socket")]
     assert "restart" not in kinds
+
+
+async def test_malformed_socket_events_are_dropped_and_the_server_keeps_answering(
+    system: RunningSystem,
+) -> None:
+    log_before = len(system.log_file.read_text())
+    client = await SocketIOClient.connect(system, system.website_url.rstrip("/"))
+    try:
+        for event, data in (
+            ("session_request", "not an object"),
+            ("session_request", {"session_id": ["a", "list"]}),
+            ("user_uttered", "is klonopin addictive"),
+            ("user_uttered", {"message": 5, "session_id": "guard-socket-2"}),
+            ("user_uttered", {"message": "hi", "session_id": {"nested": True}}),
+            ("user_uttered", {"message": "hi", "session_id": "guard-socket-2", "metadata": "{"}),
+        ):
+            await client.emit(event, data)
+        await client.emit("session_request", {"session_id": "guard-socket-2"})
+        assert await client.event() == ("session_confirm", "guard-socket-2")  # nothing else came
+        await client.emit(
+            "user_uttered", {"message": "is klonopin addictive", "session_id": "guard-socket-2"}
+        )
+        name, message = await client.event()
+        assert name == "bot_uttered" and "addictive" in message["text"]
+    finally:
+        await client.websocket.close()
+    log = system.log_file.read_text()[log_before:]
+    assert log.count("Dropped a socket.io") == 6
+    assert "Traceback" not in log

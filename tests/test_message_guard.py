@@ -14,6 +14,8 @@ from channels.message_guard import (
     is_too_long,
     offered_payloads,
     screen_payload,
+    socket_message_problem,
+    socket_session_problem,
     validate_rest_body,
 )
 
@@ -98,3 +100,32 @@ def test_the_rate_limiter_forgets_the_oldest_conversations() -> None:
         assert limiter.allow(sender)
     assert limiter.allow("a")  # forgotten, so a fresh allowance
     assert not limiter.allow("c")
+
+
+def test_socket_payloads_rasa_would_crash_on_are_recognised() -> None:
+    assert socket_session_problem(None) is None
+    assert socket_session_problem({}) is None
+    assert socket_session_problem({"session_id": "3f2b9c"}) is None
+    for bad in (
+        "session_id",
+        ["x"],
+        {"session_id": ["x"]},
+        {"session_id": "a b"},
+        {"session_id": 7},
+    ):
+        assert socket_session_problem(bad)
+
+    good = {"message": "hi", "session_id": "3f2b9c"}
+    assert socket_message_problem(good) is None
+    assert socket_message_problem({**good, "metadata": {"page": "/faq"}}) is None
+    for bad in (
+        "hi",
+        None,
+        [good],
+        {"message": "hi"},
+        {**good, "session_id": {"a": 1}},
+        {**good, "message": 5},
+        {**good, "message": None},
+        {**good, "metadata": "{not json"},
+    ):
+        assert socket_message_problem(bad), bad
