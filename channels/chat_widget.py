@@ -122,10 +122,7 @@ class ChatWidgetInput(SocketIOInput):
         assert isinstance(channel, ChatWidgetInput)
         settings = credentials or {}
         channel.origins = allowed_origins(settings.get("cors_allowed_origins"))
-        channel.rate_limiter = RateLimiter(
-            per_minute=float(settings.get("messages_per_minute", 20)),
-            burst=int(settings.get("burst", 20)),
-        )
+        channel.rate_limiter = RateLimiter.from_settings(settings)
         return channel
 
     def guarded(

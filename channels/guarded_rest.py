@@ -49,13 +49,7 @@ class GuardedRestInput(RestInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedRestInput:
         """Optional `messages_per_minute` and `burst` (default 20 and 20) per conversation."""
-        settings = credentials or {}
-        return cls(
-            RateLimiter(
-                per_minute=float(settings.get("messages_per_minute", 20)),
-                burst=int(settings.get("burst", 20)),
-            )
-        )
+        return cls(RateLimiter.from_settings(credentials or {}))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """GET / (health) and POST /webhook, guarded."""

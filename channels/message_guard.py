@@ -143,6 +143,14 @@ class RateLimiter:
         self.clock = clock
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> RateLimiter:
+        """From a channel's credentials.yml entry: `messages_per_minute` and `burst` (20, 20)."""
+        return cls(
+            per_minute=float(settings.get("messages_per_minute", 20)),
+            burst=int(settings.get("burst", 20)),
+        )
+
     def allow(self, sender: str) -> bool:
         """Takes one message from the conversation's allowance; False if none is left."""
         now = self.clock()

@@ -27,7 +27,7 @@ from review import accounts, audit, export
 from review.conversations import FLAGS, ConversationFilter, matching_ids
 from review.indexer import refresh_index
 from review.schema import create_tables
-from review.settings import DEFAULT_DATABASE_URL
+from review.settings import database_url
 
 ACCOUNT_COMMANDS = (
     "create-account",
@@ -36,14 +36,6 @@ ACCOUNT_COMMANDS = (
     "unlock-account",
     "set-password",
 )
-
-
-def _database_url() -> str:
-    return (
-        os.environ.get("REVIEW_DATABASE_URL")
-        or os.environ.get("CONVERSATIONS_DB_URL")
-        or DEFAULT_DATABASE_URL
-    )
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -122,7 +114,7 @@ def _export(engine: sa.engine.Engine, arguments: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point; returns the exit status."""
     arguments = _parser().parse_args(argv)
-    engine = sa.create_engine(arguments.database_url or _database_url())
+    engine = sa.create_engine(arguments.database_url or database_url(os.environ))
     try:
         create_tables(engine)
         if arguments.command == "export":

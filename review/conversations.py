@@ -118,7 +118,7 @@ class ConversationFilter:
         return ", ".join(parts) or "all conversations"
 
     def conditions(self, timezone: tzinfo) -> list[sa.sql.ColumnElement[bool]]:
-        """SQL conditions on review_conversation (everything but `flags` in `without`)."""
+        """SQL conditions on review_conversation selecting what the filter asks for."""
         found: list[sa.sql.ColumnElement[bool]] = []
         if self.date_from:
             start = datetime.combine(self.date_from, datetime.min.time(), timezone)

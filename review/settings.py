@@ -43,6 +43,15 @@ def _secret_key(environ: Mapping[str, str], secret_file: Path) -> str:
     return secret_file.read_text().strip()
 
 
+def database_url(environ: Mapping[str, str]) -> str:
+    """REVIEW_DATABASE_URL, else the bot's CONVERSATIONS_DB_URL, else the SQLite file."""
+    return (
+        environ.get("REVIEW_DATABASE_URL")
+        or environ.get("CONVERSATIONS_DB_URL")
+        or DEFAULT_DATABASE_URL
+    )
+
+
 def settings_from_environment(
     environ: Mapping[str, str] | None = None, secret_file: Path = SECRET_FILE
 ) -> ReviewSettings:
@@ -52,9 +61,7 @@ def settings_from_environment(
     if not idle.isdigit() or int(idle) < 1:
         raise ValueError("REVIEW_IDLE_MINUTES must be a whole number of minutes, at least 1.")
     return ReviewSettings(
-        database_url=environ.get("REVIEW_DATABASE_URL")
-        or environ.get("CONVERSATIONS_DB_URL")
-        or DEFAULT_DATABASE_URL,
+        database_url=database_url(environ),
         secret_key=_secret_key(environ, secret_file),
         timezone=load_settings(environ=environ).hours.timezone,
         https=environ.get("REVIEW_HTTPS", "").lower() in ("1", "true", "yes"),
