@@ -19,7 +19,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup run test train validate shell actions staff-account lint typecheck evaluate lock clean
+.PHONY: help setup run test train validate shell actions staff-account lint typecheck evaluate bench stack lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,7 +45,10 @@ shell: train  ## Talk to the bot in the terminal (starts the action server too)
 	scripts/run.sh shell
 
 actions: $(INSTALLED)  ## Start only the action server (needs ACTION_SERVER_TOKEN, as the Rasa server)
-	SANIC_HOST=127.0.0.1 $(BIN)/rasa run actions --actions actions --port $(ACTION_PORT)
+	SANIC_HOST=127.0.0.1 $(BIN)/python scripts/run_actions.py --actions actions --port $(ACTION_PORT)
+
+stack: train $(NODE_MODULES)  ## Run the multi-instance deployment here: nginx, 2 Rasa, PostgreSQL, Redis (Debian packages)
+	$(BIN)/python scripts/run_stack.py
 
 test: validate train lint typecheck $(NODE_MODULES)  ## Set up, validate, train, then run the whole test suite
 	$(BIN)/pytest
@@ -64,6 +67,9 @@ typecheck: $(INSTALLED)  ## mypy
 evaluate: train  ## Benchmark the NLU model on tests/nlu_test.yml (accuracy, thresholds, speed)
 	$(BIN)/python scripts/evaluate_nlu.py
 	$(BIN)/python scripts/evaluate_safety.py
+
+bench: train $(NODE_MODULES)  ## Benchmark our bot against Rasa's stock bot under load (docs/benchmarks.md; ~15 min)
+	$(BIN)/python scripts/benchmark.py --measure-training $(BENCH_ARGS)
 
 lock: $(INSTALLED)  ## Re-resolve requirements.in into requirements.lock
 	scripts/lock_requirements.sh

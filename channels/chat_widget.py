@@ -28,6 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import rasa_fixes
 from channels.message_guard import RateLimiter, socket_message_problem, socket_session_problem
 from channels.screening import request_json, response_text, screen_message
 from storage.redaction import redact_text
@@ -118,6 +119,7 @@ class ChatWidgetInput(SocketIOInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ChatWidgetInput:
         """Rasa's socket.io settings, plus `cors_allowed_origins`, from credentials.yml."""
+        rasa_fixes.install()
         channel = super().from_credentials(credentials)
         assert isinstance(channel, ChatWidgetInput)
         settings = credentials or {}

@@ -27,6 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import rasa_fixes
 from channels.message_guard import RateLimiter, validate_rest_body
 from channels.screening import request_json, response_text, screen_message
 
@@ -49,6 +50,7 @@ class GuardedRestInput(RestInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedRestInput:
         """Optional `messages_per_minute` and `burst` (default 20 and 20) per conversation."""
+        rasa_fixes.install()
         return cls(RateLimiter.from_settings(credentials or {}))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

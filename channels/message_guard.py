@@ -3,13 +3,16 @@
 Used by both channels (channels/guarded_rest.py, channels/chat_widget.py):
 
 - `validate_rest_body`: the REST body must be a JSON object with a string
-  `message` and a well-formed `sender`; anything else is a 400 with a clear error.
+  `message`, a well-formed `sender` and, if any, small `metadata` (see
+  `metadata_problem`); anything else is a 400 with a clear error.
 - `clean_text`: control, zero-width and bidirectional-override characters are
-  removed (they can hide text from staff or spoof the review app's display).
+  removed (they can hide text from staff or spoof the review app's display), and
+  so are lone surrogates (half an emoji, which the NLU cannot read).
 - `MAX_MESSAGE_LENGTH`: longer messages get a polite reply and are not processed.
 - `screen_payload`: a typed `/intent{...}` is only honoured when it is one of the
-  buttons the bot has just offered; otherwise the slash is dropped and the words
-  go to the NLU like any text (so nobody can type `/restart` or set slots).
+  buttons the bot has just offered; otherwise the leading slashes (and spaces
+  between them) are dropped and the words go to the NLU like any text (so nobody
+  can type `/restart`, or `/ /restart`, or set slots).
 - `RateLimiter`: a token bucket per conversation.
 - `socket_session_problem` / `socket_message_problem`: socket.io payloads that
   Rasa's handlers would crash on (not an object, a non-string session id or
@@ -18,6 +21,7 @@ Used by both channels (channels/guarded_rest.py, channels/chat_widget.py):
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections import OrderedDict
@@ -28,13 +32,27 @@ from typing import Any
 MAX_MESSAGE_LENGTH = 1_000
 SENDER_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 INTENT_PREFIX = "/"
-# C0/C1 controls except tab and newline, zero-width characters, bidi embeddings,
-# overrides and isolates, the byte-order mark.
+# C0/C1 controls except tab and newline, zero-width characters, bidi marks
+# (including the Arabic letter mark U+061C), embeddings, overrides and isolates,
+# the byte-order mark, and lone surrogates (JSON's "\ud83d" without its pair;
+# a whole emoji is one character and stays).
 INVISIBLE = re.compile(
-    "[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+    "[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2069\ufeff\ud800-\udfff]"
 )
+# Slashes and whitespace at the start of a message that was not an offered payload.
+LEADING_SLASHES = re.compile(rf"^(?:{re.escape(INTENT_PREFIX)}|\s)+")
 TOO_LONG_RESPONSE = "utter_message_too_long"
 TOO_MANY_RESPONSE = "utter_too_many_messages"
+# A message with nothing left to read once cleaned ("", spaces, zero-width characters):
+# Rasa's NLU pipeline raises on empty text, so the bot asks again instead.
+EMPTY_RESPONSE = "utter_ask_rephrase"
+# Rasa stores a message's metadata with it (redacted first). Our widget sends none; a
+# REST or socket.io client's is kept small: an object nested ~1,000 levels deep cannot
+# be saved (RecursionError), and redacting and storing a megabyte of it keeps the
+# server busy for a second or more, every other visitor waiting.
+MAX_METADATA_DEPTH = 20
+MAX_METADATA_LENGTH = 10_000  # characters of its JSON
 
 
 @dataclass(frozen=True)
@@ -57,9 +75,43 @@ def validate_rest_body(body: Any) -> RestRequest | str:
         )
     if not isinstance(message, str):
         return "message must be a string: the visitor's text."
-    if metadata is not None and not isinstance(metadata, dict):
-        return "metadata, if sent, must be a JSON object."
+    if metadata_problem(metadata):
+        return (
+            f"metadata, if sent, must be a JSON object of at most {MAX_METADATA_LENGTH:,} "
+            f"characters, nested at most {MAX_METADATA_DEPTH} levels."
+        )
     return RestRequest(sender, message, metadata)
+
+
+def json_depth(value: Any) -> int:
+    """How many levels of lists and objects a parsed JSON value has (0 for a scalar).
+
+    Level by level rather than recursively, so any depth is measured.
+    """
+    depth, level = 0, [value]
+    while True:
+        containers = [item for item in level if isinstance(item, (dict, list))]
+        if not containers:
+            return depth
+        depth += 1
+        level = [
+            child
+            for container in containers
+            for child in (container.values() if isinstance(container, dict) else container)
+        ]
+
+
+def metadata_problem(metadata: Any) -> str | None:
+    """What is wrong with a message's metadata (absent, or a small JSON object), or None."""
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict):
+        return "not an object"
+    if json_depth(metadata) > MAX_METADATA_DEPTH:
+        return "nested too deeply"
+    if len(json.dumps(metadata, default=str)) > MAX_METADATA_LENGTH:
+        return "too long"
+    return None
 
 
 def socket_session_problem(data: Any) -> str | None:
@@ -83,9 +135,8 @@ def socket_message_problem(data: Any) -> str | None:
         return "missing or malformed session_id"
     if not isinstance(data.get("message"), str):
         return "message is not a string"
-    if data.get("metadata") is not None and not isinstance(data.get("metadata"), dict):
-        return "metadata is not an object"
-    return None
+    problem = metadata_problem(data.get("metadata"))
+    return f"metadata is {problem}" if problem else None
 
 
 def clean_text(text: str) -> str:
@@ -117,10 +168,14 @@ def offered_payloads(events: Iterable[Mapping[str, Any]]) -> set[str]:
 
 
 def screen_payload(text: str, offered: set[str]) -> str:
-    """The text to process: an offered `/intent` payload as is, any other without its slash."""
+    """The text to process: an offered `/intent` payload as is, any other without its slashes.
+
+    Whitespace between the slashes goes too: "/ /restart" must not become "/restart",
+    which Rasa would run as the restart intent.
+    """
     if not text.startswith(INTENT_PREFIX) or text in offered:
         return text
-    return text.lstrip(INTENT_PREFIX).strip()
+    return LEADING_SLASHES.sub("", text).strip()
 
 
 class RateLimiter:

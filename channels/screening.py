@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from channels.message_guard import (
+    EMPTY_RESPONSE,
     INTENT_PREFIX,
     TOO_LONG_RESPONSE,
     TOO_MANY_RESPONSE,
@@ -45,7 +46,10 @@ def response_text(domain: Any, name: str) -> str:
 
 
 async def screen_message(agent: Any, limiter: RateLimiter, sender: str, raw_text: str) -> Screened:
-    """Cleans the text, then applies the length limit, the rate limit and the payload check."""
+    """Cleans the text, then applies the length limit, the rate limit and the payload check.
+
+    A message with nothing left to read gets a request to rephrase, not the NLU.
+    """
     text = clean_text(raw_text)
     if is_too_long(text):
         return Screened(reply_response=TOO_LONG_RESPONSE)
@@ -55,4 +59,6 @@ async def screen_message(agent: Any, limiter: RateLimiter, sender: str, raw_text
         tracker = await agent.tracker_store.retrieve(sender)
         events = [event.as_dict() for event in tracker.events] if tracker else []
         text = screen_payload(text, offered_payloads(events))
+    if not text:
+        return Screened(reply_response=EMPTY_RESPONSE)
     return Screened(text=text)

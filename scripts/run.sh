@@ -8,6 +8,7 @@
 # ACTION_SERVER_TOKEN: shared by Rasa and the action server (random per start if unset).
 # CONVERSATIONS_DB_URL: where conversations are stored, redacted (SQLite file by default).
 # REVIEW_PORT (8100): the staff review app (review/), on 127.0.0.1 unless REVIEW_HOST is set.
+# LOCK_STORE_TYPE (in_memory) and REDIS_HOST/PORT/DB/PASSWORD: endpoints.yml's lock store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,10 +23,14 @@ export WIDGET_ORIGINS=${WIDGET_ORIGINS:-http://localhost:$WIDGET_PORT,http://127
 export BOT_URL=${BOT_URL:-http://localhost:$RASA_PORT}
 export CONVERSATIONS_DB_URL=${CONVERSATIONS_DB_URL:-sqlite:///conversations.db}
 export REVIEW_PORT=${REVIEW_PORT:-8100}
+# One Rasa instance: locks in memory. Several (scripts/run_stack.py): Redis (endpoints.yml).
+export LOCK_STORE_TYPE=${LOCK_STORE_TYPE:-in_memory}
+export REDIS_HOST=${REDIS_HOST:-localhost} REDIS_PORT=${REDIS_PORT:-6379}
+export REDIS_DB=${REDIS_DB:-1} REDIS_PASSWORD=${REDIS_PASSWORD:-}
 
 background=()
 trap 'kill "${background[@]}" 2>/dev/null || true' EXIT INT TERM
-SANIC_HOST=${ACTION_HOST:-127.0.0.1} .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" &
+SANIC_HOST=${ACTION_HOST:-127.0.0.1} .venv/bin/python scripts/run_actions.py --actions actions --port "$ACTION_PORT" &
 background+=($!)
 
 if [ "${1:-}" = "shell" ]; then

@@ -15,6 +15,9 @@ if [ ! -x "$venv/bin/python" ]; then
   "$python310" -m venv "$venv"
 fi
 
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip==24.0
+# setuptools pinned here: pip freeze leaves it out of requirements.lock, and rasa-sdk
+# asks for >= 65.5.1, which would otherwise pull the newest - from 84 on without the
+# pkg_resources module that spaCy and Rasa import.
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip==24.0 setuptools==70.3.0
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.lock
 touch "$venv/.installed-requirements"

@@ -1,4 +1,4 @@
-"""Rasa's SQL tracker store, writing only redacted events (database and event broker).
+"""Rasa's SQL tracker store, writing only redacted events, and riding out database outages.
 
 The bot decides on the visitor's original message, in memory; what is written
 has phone numbers, e-mail addresses, SSNs, dates of birth, street addresses,
@@ -6,34 +6,238 @@ card numbers and introduced names replaced by typed placeholders
 (storage/redaction.py) in user text, parse data, metadata, slot values and bot
 text. Later turns of a conversation are read back redacted too.
 
+When the database cannot be reached, conversations are held in this process's
+memory (at most `max_held_conversations`, oldest dropped first) so visitors keep
+getting answers with their conversation's context; the database is retried at
+most every `retry_seconds`, and once it answers again the held conversations are
+written in order. Rasa's own fail-safe wrapper would instead answer each message
+as a new conversation and lose what was said during the outage, silently:
+`outage()` is what the health check (channels/health.py) reports.
+
 Configured in endpoints.yml; the database is the URL in CONVERSATIONS_DB_URL
 (`make run`: a SQLite file, conversations.db; PostgreSQL with a postgresql:// URL).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.exc import SQLAlchemyError
 
 from storage.redaction import redact
 
+logger = logging.getLogger(__name__)
+
+DEFAULT_RETRY_SECONDS = 5.0
+DEFAULT_MAX_HELD_CONVERSATIONS = 10_000
+# How long one attempt to reach PostgreSQL may take before the store gives up.
+CONNECT_TIMEOUT_SECONDS = 3
+
 
 def redacted_event(event: Event) -> Event:
-    """A copy of the event with every string in it redacted."""
-    return Event.from_parameters(redact(event.as_dict()))
+    """A copy of the event with every string in it redacted.
+
+    Built by the event's own class: `Event.from_parameters` would look the class
+    up among all of Rasa's event classes, about 1 ms per event (docs/benchmarks.md).
+    """
+    copy: Event = type(event)._from_parameters(redact(event.as_dict()))
+    return copy
+
+
+@dataclass(frozen=True)
+class Outage:
+    """What the health check reports about the conversation database."""
+
+    reachable: bool
+    unreachable_since: float | None  # time.time() of the first failure, if unreachable
+    conversations_waiting: int  # held in memory, not yet written
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
-    """Stores and streams redacted copies of the events; the live tracker is untouched."""
+    """Stores redacted copies of the events; holds conversations in memory while the DB is down."""
+
+    def __init__(
+        self,
+        *args: Any,
+        retry_seconds: float = DEFAULT_RETRY_SECONDS,
+        max_held_conversations: int = DEFAULT_MAX_HELD_CONVERSATIONS,
+        clock: Callable[[], float] = time.monotonic,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._use_resilient_engine()
+        self.retry_seconds = float(retry_seconds)
+        self.max_held_conversations = int(max_held_conversations)
+        self.clock = clock
+        self._held: OrderedDict[str, str] = OrderedDict()  # sender -> serialised tracker
+        self._last_failure: float | None = None  # clock() of the latest failure
+        self._unreachable_since: float | None = None  # time.time() of the first
+
+    def _use_resilient_engine(self) -> None:
+        """Pings pooled connections before use; bounds how long connecting may block.
+
+        A restarted database leaves the pool's connections dead; without the ping
+        the first message after an outage would fail once more.
+        """
+        engine: sa.engine.Engine = self.engine  # type: ignore[has-type]
+        url = engine.url
+        options = create_engine_kwargs(url)
+        if url.get_backend_name() == "postgresql":
+            connect_args = dict(options.pop("connect_args", {}))
+            connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+            options["connect_args"] = connect_args
+        engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **options)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    # -- Rasa's TrackerStore interface -------------------------------------------
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The conversation's current session: held in memory if not yet written."""
+        return await self._retrieve_resiliently(sender_id, super().retrieve)
+
+    async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
+        """Every session of the conversation (held in memory: what is held)."""
+        return await self._retrieve_resiliently(sender_id, super().retrieve_full_tracker)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Writes the new events, or holds the conversation if the database is down."""
+        if self._waiting_to_retry():
+            self._hold(tracker)
+            return
+        try:
+            await super().save(tracker)
+        except SQLAlchemyError as error:
+            self._record_failure(error)
+            self._hold(tracker)
+            return
+        self._held.pop(tracker.sender_id, None)
+        await self._record_success()
+
+    # -- outage handling -----------------------------------------------------------
+
+    def outage(self) -> Outage:
+        """Whether the database answered last time, and how many conversations wait."""
+        return Outage(
+            reachable=self._unreachable_since is None,
+            unreachable_since=self._unreachable_since,
+            conversations_waiting=len(self._held),
+        )
+
+    def probe(self) -> bool:
+        """Asks the database for `SELECT 1` (blocking: run it in a thread)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+        except SQLAlchemyError as error:
+            self._record_failure(error)
+            return False
+        return True
+
+    async def check(self) -> Outage:
+        """Probes the database; if it is back, writes the held conversations first."""
+        import asyncio
+
+        if await asyncio.get_running_loop().run_in_executor(None, self.probe):
+            self._last_failure = None
+            await self._record_success()
+        return self.outage()
+
+    async def _retrieve_resiliently(
+        self, sender_id: str, read: Callable[[str], Any]
+    ) -> DialogueStateTracker | None:
+        if sender_id in self._held and not self._waiting_to_retry():
+            await self._write_held()  # the database may be back: write first, then read
+        held = self._held.get(sender_id)
+        if held is not None:
+            return self.deserialise_tracker(sender_id, held)
+        if self._waiting_to_retry():
+            return None
+        try:
+            tracker: DialogueStateTracker | None = await read(sender_id)
+        except SQLAlchemyError as error:
+            self._record_failure(error)
+            return None
+        await self._record_success()
+        return tracker
+
+    def _waiting_to_retry(self) -> bool:
+        return self._last_failure is not None and (
+            self.clock() - self._last_failure < self.retry_seconds
+        )
+
+    def _hold(self, tracker: DialogueStateTracker) -> None:
+        self._held.pop(tracker.sender_id, None)
+        self._held[tracker.sender_id] = self.serialise_tracker(tracker)
+        while len(self._held) > self.max_held_conversations:
+            self._held.popitem(last=False)
+            logger.error("Conversation store full while the database is down: dropped one.")
+
+    def _record_failure(self, error: Exception) -> None:
+        # The error's class only: its text can carry SQL parameters (visitor text).
+        if self._unreachable_since is None:
+            self._unreachable_since = time.time()
+            logger.error(
+                "Conversation database unreachable (%s): holding conversations in "
+                "memory and retrying every %.0f s.",
+                type(error).__name__,
+                self.retry_seconds,
+            )
+        self._last_failure = self.clock()
+
+    async def _record_success(self) -> None:
+        """The database answered: forget the outage and write what was held."""
+        was_down = self._unreachable_since is not None
+        self._last_failure = None
+        self._unreachable_since = None
+        if self._held:
+            await self._write_held()
+        if was_down and self._unreachable_since is None:
+            logger.warning("Conversation database reachable again; held conversations written.")
+
+    async def _write_held(self) -> None:
+        for sender_id in list(self._held):
+            held = self._held.get(sender_id)
+            if held is None:
+                continue
+            try:
+                await SQLTrackerStore.save(self, self.deserialise_tracker(sender_id, held))
+            except SQLAlchemyError as error:
+                self._record_failure(error)
+                return
+            self._held.pop(sender_id, None)
+
+    # -- what is written -----------------------------------------------------------
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
-        """The events not stored yet, redacted (SQLTrackerStore.save writes these)."""
-        return (redacted_event(event) for event in super()._additional_events(session, tracker))
+        """The events not stored yet, redacted (SQLTrackerStore.save writes these).
+
+        A conversation held during an outage may have started afresh (its first
+        message could not be read back), or another Rasa instance may have held
+        part of it, so its unwritten events are those whose timestamps are not
+        stored yet, not "all after the stored count".
+        """
+        if tracker.sender_id in self._held:
+            stored = {
+                timestamp
+                for (timestamp,) in session.query(self.SQLEvent.timestamp).filter(
+                    self.SQLEvent.sender_id == tracker.sender_id
+                )
+            }
+            events: Iterator = (event for event in tracker.events if event.timestamp not in stored)
+        else:
+            events = super()._additional_events(session, tracker)
+        return (redacted_event(event) for event in events)
 
     async def _stream_new_events(
         self, event_broker: EventBroker, new_events: list[Event], sender_id: str
@@ -41,3 +245,13 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         """Publishes redacted copies to the event broker, if one is configured."""
         redacted = [redacted_event(event) for event in new_events]
         await super()._stream_new_events(event_broker, redacted, sender_id)
+
+
+def conversation_store(tracker_store: TrackerStore | None) -> RedactingSQLTrackerStore | None:
+    """Our store inside Rasa's wrappers (the agent wraps it in a FailSafeTrackerStore)."""
+    store: Any = tracker_store
+    for _ in range(3):
+        if isinstance(store, RedactingSQLTrackerStore):
+            return store
+        store = getattr(store, "_tracker_store", None)
+    return None

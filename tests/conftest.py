@@ -16,6 +16,14 @@ MODEL_DIR = PROJECT_ROOT / "models"
 
 os.environ.setdefault("ACTION_SERVER_URL", "http://localhost:5055/webhook")
 os.environ.setdefault("ACTION_SERVER_TOKEN", "token-for-tests-only")
+for variable, default in {
+    "LOCK_STORE_TYPE": "in_memory",
+    "REDIS_HOST": "localhost",
+    "REDIS_PORT": "6379",
+    "REDIS_DB": "1",
+    "REDIS_PASSWORD": "",
+}.items():
+    os.environ.setdefault(variable, default)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 

@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -23,15 +22,10 @@ from typing import Any
 
 import pytest
 
+from scripts.local_services import free_port
 from tests.conftest import PROJECT_ROOT, latest_model
 
 STARTUP_LIMIT_SECONDS = 240
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

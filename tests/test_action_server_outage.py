@@ -6,6 +6,9 @@ pointed at a port where nothing listens (as when the action server crashed).
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -58,3 +61,13 @@ def test_an_unclear_message_gets_a_reply_not_silence(without_actions: RunningSys
     text = without_actions.text("outage-6", "klonopin and my body")
     assert text.strip()
     assert "{" not in text
+
+
+def test_the_health_check_reports_the_action_server_down(without_actions: RunningSystem) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{without_actions.bot_url}/webhooks/health/", timeout=30)
+    report = json.load(refused.value)
+    assert refused.value.code == 503
+    assert report["status"] == "degraded"
+    assert report["action_server"]["reachable"] is False
+    assert report["conversation_database"]["reachable"] is True

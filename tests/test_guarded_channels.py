@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from channels.message_guard import MAX_MESSAGE_LENGTH
+from tests.fuzz_inputs import nested
 from tests.running_system import RunningSystem
 from tests.test_chat_widget_socketio import SocketIOClient
 
@@ -47,6 +48,12 @@ def post(system: RunningSystem, body: bytes) -> tuple[int, Any]:
         (b'{"message": "hi"}', "sender"),
         (json.dumps({"sender": "x" * 300, "message": "hi"}).encode(), "sender"),
         (b'{"sender": "<script>", "message": "hi"}', "sender"),
+        # Found by tests/test_fuzz_server.py: metadata nested ~1,000 levels deep could not
+        # be saved, and the message was lost.
+        (
+            json.dumps({"sender": "guard-1", "message": "hi", "metadata": nested(100)}).encode(),
+            "metadata",
+        ),
     ],
 )
 def test_malformed_requests_get_a_400_with_a_clear_error(
@@ -72,14 +79,33 @@ def test_an_over_long_message_gets_a_polite_reply_and_is_not_processed(
     assert "addictive" in system.text("guard-long", "is klonopin addictive")
 
 
-def test_a_typed_intent_that_was_not_offered_is_read_as_words(system: RunningSystem) -> None:
-    system.text("guard-restart", "is klonopin addictive")
-    system.text("guard-restart", "/restart")
-    kinds = [event["event"] for event in system.stored_events("guard-restart")]
+def test_a_message_with_nothing_to_read_gets_a_request_to_rephrase(system: RunningSystem) -> None:
+    # Found by tests/test_fuzz_server.py: the NLU raised on empty text, and the visitor
+    # got "something went wrong".
+    body = json.dumps({"sender": "guard-empty", "message": "\u200b \u202e\ud83d"}).encode()
+    status, answer = post(system, body)
+    assert status == 200
+    assert answer[0]["text"].startswith("Sorry, I didn't catch that.")
+    assert [e for e in system.stored_events("guard-empty") if e["event"] == "user"] == []
+
+
+@pytest.mark.parametrize(
+    ("sender", "typed"),
+    [
+        ("guard-restart", "/restart"),
+        # Found by tests/test_fuzz_message_guard.py: once the first slash was dropped,
+        # "/ /restart" became "/restart" and the conversation was reset.
+        ("guard-restart-2", "/ /restart"),
+    ],
+)
+def test_a_typed_intent_that_was_not_offered_is_read_as_words(
+    system: RunningSystem, sender: str, typed: str
+) -> None:
+    system.text(sender, "is klonopin addictive")
+    system.text(sender, typed)
+    kinds = [event["event"] for event in system.stored_events(sender)]
     assert "restart" not in kinds
-    user_texts = [
-        e.get("text") for e in system.stored_events("guard-restart") if e["event"] == "user"
-    ]
+    user_texts = [e.get("text") for e in system.stored_events(sender) if e["event"] == "user"]
     assert user_texts[-1] == "restart"
 
 

@@ -7,7 +7,10 @@ from typing import Any
 import pytest
 
 from channels.message_guard import (
+    EMPTY_RESPONSE,
     MAX_MESSAGE_LENGTH,
+    MAX_METADATA_DEPTH,
+    MAX_METADATA_LENGTH,
     RateLimiter,
     RestRequest,
     clean_text,
@@ -18,6 +21,8 @@ from channels.message_guard import (
     socket_session_problem,
     validate_rest_body,
 )
+from channels.screening import screen_message
+from tests.fuzz_inputs import nested
 
 
 def test_a_well_formed_body_is_accepted() -> None:
@@ -58,6 +63,59 @@ def test_invisible_and_direction_changing_characters_are_removed() -> None:
     )
 
 
+def test_the_arabic_letter_mark_is_removed_like_the_other_bidi_marks() -> None:
+    # Found by tests/test_fuzz_message_guard.py: U+061C is a Bidi_Control character
+    # like U+200E/U+200F, which were already removed.
+    assert clean_text("\u061cis klonopin\u200f addictive\u061c") == "is klonopin addictive"
+
+
+def test_half_an_emoji_is_removed_and_whole_ones_stay() -> None:
+    # Found by tests/test_fuzz_server.py: a lone surrogate (JSON "\ud83d") made the
+    # NLU pipeline raise, and the visitor got "something went wrong".
+    assert clean_text("is it ok\ud83d 😟\udc00") == "is it ok 😟"
+
+
+class NoConversations:
+    """An agent (and its own tracker store) without conversations."""
+
+    def __init__(self) -> None:
+        self.tracker_store = self
+
+    async def retrieve(self, sender: str) -> None:
+        return None
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u200b\u202e", "\ud800", "/", "/ / "])
+async def test_a_message_with_nothing_to_read_gets_a_request_to_rephrase(text: str) -> None:
+    # Found by tests/test_fuzz_server.py: Rasa's NLU pipeline raises on empty text,
+    # and the visitor got "something went wrong" (and the log an ERROR line).
+    screened = await screen_message(NoConversations(), RateLimiter(), "a", text)
+    assert (screened.text, screened.reply_response, screened.status) == (
+        None,
+        EMPTY_RESPONSE,
+        200,
+    )
+
+
+def test_metadata_must_be_small_and_shallow() -> None:
+    # Found by tests/test_fuzz_server.py: metadata nested ~1,000 levels deep could not
+    # be saved (RecursionError) and the message was lost; a megabyte of it held the
+    # server up for seconds.
+    def body(metadata: Any) -> dict[str, Any]:
+        return {"sender": "a", "message": "hi", "metadata": metadata}
+
+    shallow = {"page": nested(MAX_METADATA_DEPTH - 1)}
+    assert isinstance(validate_rest_body(body(shallow)), RestRequest)
+    assert socket_message_problem({**body(shallow), "session_id": "a"}) is None
+    for bad in (
+        {"page": nested(MAX_METADATA_DEPTH)},
+        {"page": nested(5_000)},
+        {"page": "x" * MAX_METADATA_LENGTH},
+    ):
+        assert "metadata" in str(validate_rest_body(body(bad)))
+        assert socket_message_problem({**body(bad), "session_id": "a"})
+
+
 def test_the_length_limit_is_the_documented_one() -> None:
     assert MAX_MESSAGE_LENGTH == 1_000
     assert not is_too_long("a" * 1_000)
@@ -82,6 +140,11 @@ def test_a_typed_intent_counts_only_when_offered() -> None:
     assert screen_payload("/restart", offered) == "restart"
     assert screen_payload('/faq{"topic": "x"}', offered) == 'faq{"topic": "x"}'
     assert screen_payload("//affirm", offered) == "affirm"
+    # Found by tests/test_fuzz_message_guard.py: spaces between slashes used to leave
+    # "/restart" after the first slash was dropped, and Rasa ran the restart intent.
+    assert screen_payload("/ /restart", offered) == "restart"
+    assert screen_payload("/\t/ \u3000/restart", offered) == "restart"
+    assert screen_payload("/ ", offered) == ""
     assert screen_payload("is it addictive", offered) == "is it addictive"
 
 
