@@ -19,7 +19,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup run test train validate shell actions staff-account lint typecheck evaluate bench stack lock clean
+.PHONY: help setup run test train validate shell actions staff-account lint typecheck evaluate bench stack content-sheet lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,11 +58,11 @@ staff-account: $(INSTALLED)  ## Create a staff review account: make staff-accoun
 	$(BIN)/python -m review.cli create-account --email "$(EMAIL)" --name "$(NAME)" $(if $(ADMIN),--admin)
 
 lint: $(INSTALLED)  ## ruff
-	$(BIN)/ruff check actions channels nlu_components rasa_sdk_plugins review storage tests scripts
-	$(BIN)/ruff format --check actions channels nlu_components rasa_sdk_plugins review storage tests scripts
+	$(BIN)/ruff check actions channels content nlu_components rasa_sdk_plugins review storage tests scripts
+	$(BIN)/ruff format --check actions channels content nlu_components rasa_sdk_plugins review storage tests scripts
 
 typecheck: $(INSTALLED)  ## mypy
-	$(BIN)/mypy actions channels nlu_components rasa_sdk_plugins review storage
+	$(BIN)/mypy actions channels content nlu_components rasa_sdk_plugins review storage
 
 evaluate: train  ## Benchmark the NLU model on tests/nlu_test.yml (accuracy, thresholds, speed)
 	$(BIN)/python scripts/evaluate_nlu.py
@@ -70,6 +70,9 @@ evaluate: train  ## Benchmark the NLU model on tests/nlu_test.yml (accuracy, thr
 
 bench: train $(NODE_MODULES)  ## Benchmark our bot against Rasa's stock bot under load (docs/benchmarks.md; ~15 min)
 	$(BIN)/python scripts/benchmark.py --measure-training $(BENCH_ARGS)
+
+content-sheet: $(INSTALLED)  ## Write docs/content-review.md, every text the bot can say, for clinical sign-off
+	$(BIN)/python -m content.sheet
 
 lock: $(INSTALLED)  ## Re-resolve requirements.in into requirements.lock
 	scripts/lock_requirements.sh

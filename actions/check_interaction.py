@@ -19,14 +19,32 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.guarded_action import GuardedAction
-from nlu_components.substance_lexicon import SUBSTANCE_ENTITY, SubstanceLexicon, substance_lexicon
+from nlu_components.substance_lexicon import (
+    LIFE_THREATENING,
+    NOT_LISTED,
+    SHOULD_BE_AVOIDED,
+    SUBSTANCE_ENTITY,
+    SubstanceLexicon,
+    substance_lexicon,
+)
 
 logger = logging.getLogger(__name__)
 
 OVERVIEW_RESPONSE = "utter_faq/interactions_overview"
 LIFE_THREATENING_RESPONSE = "utter_interaction_life_threatening"
-UNWANTED_REACTIONS_RESPONSE = "utter_interaction_unwanted_reactions"
+SHOULD_BE_AVOIDED_RESPONSE = "utter_interaction_should_be_avoided"
 NOT_LISTED_RESPONSE = "utter_interaction_not_listed"
+# The response for each category's `reply` in substances.yml.
+RESPONSE_BY_REPLY = {
+    LIFE_THREATENING: LIFE_THREATENING_RESPONSE,
+    SHOULD_BE_AVOIDED: SHOULD_BE_AVOIDED_RESPONSE,
+    NOT_LISTED: NOT_LISTED_RESPONSE,
+}
+# What this turn's answer already said, so that utter_interaction_advice, uttered next by a
+# rule, does not repeat it: "dangerous_mix" (a 911 line was given), "overview" (the overview
+# gives the 911 and pharmacist lines) or "other". Its variation without conditions, used
+# when this action could not run, says everything.
+ANSWER_KIND_SLOT = "interaction_answer_kind"
 
 # Longer "names" are not names: shown back to the visitor, they are cut here.
 MAX_SHOWN_NAME_LENGTH = 40
@@ -39,7 +57,7 @@ class InteractionAnswer:
     response: str
     substance: str  # the name, as recorded for staff
     described: str  # what the response shows: "Xanax (another benzodiazepine)", "Alcohol"
-    listed: bool
+    listed: bool  # the answer says what the article says (not "ask your pharmacist")
 
 
 def shown_name(name: str) -> str:
@@ -63,16 +81,14 @@ def interaction_answers(
         if substance is None:
             name = shown_name(value)
             answer = InteractionAnswer(NOT_LISTED_RESPONSE, name, name, False)
+        elif substance.category.reply == NOT_LISTED:
+            name = shown_name(substance.name)
+            answer = InteractionAnswer(NOT_LISTED_RESPONSE, name, name, False)
         else:
             category = substance.category
-            response = (
-                LIFE_THREATENING_RESPONSE
-                if category.life_threatening
-                else UNWANTED_REACTIONS_RESPONSE
-            )
             name = shown_name(substance.name)
             described = name if substance.names_the_category else f"{name} ({category.label})"
-            answer = InteractionAnswer(response, name, described, True)
+            answer = InteractionAnswer(RESPONSE_BY_REPLY[category.reply], name, described, True)
         if answer.substance.lower() not in seen:
             seen.add(answer.substance.lower())
             answers.append(answer)
@@ -100,13 +116,15 @@ class ActionCheckInteraction(GuardedAction):
         answers = interaction_answers(tracker.latest_message.get("entities") or [], self.lexicon)
         if not answers:
             dispatcher.utter_message(response=OVERVIEW_RESPONSE)
-            return []
+            return [SlotSet(ANSWER_KIND_SLOT, "overview")]
         for answer in answers:
             dispatcher.utter_message(response=answer.response, substance=answer.described)
         checked = [answer.substance for answer in answers if answer.listed]
         not_listed = [answer.substance for answer in answers if not answer.listed]
         logger.debug("Interaction check: %d listed, %d not listed", len(checked), len(not_listed))
+        dangerous = any(answer.response == LIFE_THREATENING_RESPONSE for answer in answers)
         return [
+            SlotSet(ANSWER_KIND_SLOT, "dangerous_mix" if dangerous else "other"),
             SlotSet("substances_checked", (tracker.get_slot("substances_checked") or []) + checked),
             SlotSet(
                 "substances_not_listed",

@@ -19,21 +19,32 @@ CATALOGUE_FILE = Path(__file__).with_name("faq_topics.yml")
 
 @dataclass(frozen=True)
 class FaqTopic:
-    """One FAQ topic: its key (faq/<key>), its button question, its intake flag."""
+    """One FAQ topic of faq_topics.yml (its header explains the fields)."""
 
     key: str
     question: str
     offers_intake: bool
+    article_section: str
+    shows_contact: bool = False
 
 
 @functools.cache
 def load_catalogue(path: Path = CATALOGUE_FILE) -> dict[str, FaqTopic]:
-    """Reads the topic catalogue (once per path)."""
+    """Reads the topic catalogue (once per path); a missing field names its topic."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {
-        key: FaqTopic(key, entry["question"], bool(entry["offers_intake"]))
-        for key, entry in data["topics"].items()
-    }
+    catalogue = {}
+    for key, entry in data["topics"].items():
+        try:
+            catalogue[key] = FaqTopic(
+                key=key,
+                question=entry["question"],
+                offers_intake=bool(entry["offers_intake"]),
+                article_section=entry["article_section"],
+                shows_contact=bool(entry.get("shows_contact", False)),
+            )
+        except KeyError as missing:
+            raise ValueError(f"{path}: topic {key!r} has no {missing}") from None
+    return catalogue
 
 
 def topic_key(intent_response_key: str | None) -> str | None:

@@ -16,12 +16,14 @@ logger = logging.getLogger(__name__)
 
 
 class ActionOfferIntake(GuardedAction):
-    """Sets `intake_offer_due` after every FAQ answer.
+    """Sets `intake_offer_due` and `contact_due` after every FAQ answer.
 
     The offer is due after answers about addiction, withdrawal, stopping,
     detox or treatment (topics flagged `offers_intake` in faq_topics.yml), at
     most once per conversation. The offer's text is the domain response
-    `utter_offer_intake`, which a rule utters when the slot is true.
+    `utter_offer_intake`, which a rule utters when the slot is true. After an
+    answer flagged `shows_contact` ("where are you?") the intake prompt with the
+    center's number follows every time instead.
     """
 
     def name(self) -> str:
@@ -35,17 +37,15 @@ class ActionOfferIntake(GuardedAction):
         domain: Dict[str, Any],
     ) -> List[EventType]:
         """Returns the slot events; utters nothing itself."""
-        topic = answered_topic(tracker.latest_message or {})
-        catalogue = load_catalogue()
+        topic = load_catalogue().get(answered_topic(tracker.latest_message or {}) or "")
         already_offered = bool(tracker.get_slot("intake_offered"))
-        due = (
-            topic is not None
-            and topic in catalogue
-            and catalogue[topic].offers_intake
-            and not already_offered
-        )
-        logger.debug("Intake offer due after topic %s: %s", topic, due)
-        events: List[EventType] = [SlotSet("intake_offer_due", due)]
+        contact = topic is not None and topic.shows_contact
+        due = topic is not None and topic.offers_intake and not contact and not already_offered
+        logger.debug("After topic %s: offer due %s, contact %s", topic and topic.key, due, contact)
+        events: List[EventType] = [
+            SlotSet("intake_offer_due", due),
+            SlotSet("contact_due", contact),
+        ]
         if due:
             events.append(SlotSet("intake_offered", True))
         return events

@@ -1,7 +1,9 @@
 """Pure helpers of the safety net: read safety_patterns.yml and match messages.
 
 No Rasa here: `SafetyMatcher.match(text)` takes a visitor's message and says
-whether it is an emergency or a crisis, and which pattern said so.
+whether it is an emergency or a crisis, and which pattern said so. The same
+matcher reads other pattern files of this format for other intents (the dose
+question guard's dose_question_patterns.yml).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class SafetyPattern:
     match_all: list[list[TokenPattern]]
     unless: list[TokenPattern]
     examples: dict[str, list[str]]
+    # Fires only on a message the classifiers were unsure of (dose_question_patterns.yml).
+    only_when_unsure: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,8 +80,10 @@ def expand_word_lists(value: Any, word_lists: dict[str, list[str]]) -> Any:
     return value
 
 
-def load_patterns(path: Path = DEFAULT_PATTERNS_FILE) -> tuple[list[SafetyPattern], list[str]]:
-    """Reads the patterns and the words whose misspellings are corrected."""
+def load_patterns(
+    path: Path = DEFAULT_PATTERNS_FILE, intents: tuple[str, ...] = INTENT_PRIORITY
+) -> tuple[list[SafetyPattern], list[str]]:
+    """Reads the patterns (each for one of `intents`) and the words whose misspellings are fixed."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     word_lists = data.get("words", {})
     patterns = [
@@ -89,11 +95,12 @@ def load_patterns(path: Path = DEFAULT_PATTERNS_FILE) -> tuple[list[SafetyPatter
             match_all=expand_word_lists(entry.get("match_all", []), word_lists),
             unless=expand_word_lists(entry.get("unless", []), word_lists),
             examples=entry.get("examples", {}),
+            only_when_unsure=bool(entry.get("only_when_unsure", False)),
         )
         for entry in data["patterns"]
     ]
     for pattern in patterns:
-        if pattern.intent not in INTENT_PRIORITY:
+        if pattern.intent not in intents:
             raise ValueError(f"Safety pattern {pattern.id}: unknown intent {pattern.intent}")
         if not pattern.match and not pattern.match_all:
             raise ValueError(f"Safety pattern {pattern.id}: needs match or match_all")
@@ -103,9 +110,12 @@ def load_patterns(path: Path = DEFAULT_PATTERNS_FILE) -> tuple[list[SafetyPatter
 class SafetyMatcher:
     """spaCy Matcher over lowercase forms and lookup lemmas of a message."""
 
-    def __init__(self, path: Path = DEFAULT_PATTERNS_FILE) -> None:
-        """Compiles the patterns of `path`."""
-        self.patterns, self.spelling = load_patterns(path)
+    def __init__(
+        self, path: Path = DEFAULT_PATTERNS_FILE, intents: tuple[str, ...] = INTENT_PRIORITY
+    ) -> None:
+        """Compiles the patterns of `path`; `intents` in order of priority."""
+        self.intents = intents
+        self.patterns, self.spelling = load_patterns(path, intents)
         self.drug_names = DrugNameNormaliser.from_file()
         self.nlp = blank_english_with_lemmas()
         self.matcher = Matcher(self.nlp.vocab, validate=True)
@@ -132,8 +142,8 @@ class SafetyMatcher:
         words = [self.correct_spelling(word) for word in words_of(text)]
         return Doc(self.nlp.vocab, words=words, lemmas=self.drug_names.lemmas(words))
 
-    def fired_patterns(self, text: str) -> list[SafetyPattern]:
-        """Every pattern that fires on `text`, in file order."""
+    def fired_patterns(self, text: str, unsure: bool = True) -> list[SafetyPattern]:
+        """Every pattern that fires on `text`, in file order (`only_when_unsure` ones if unsure)."""
         doc = self.doc(text)
         hits: set[tuple[str, str, str]] = set()
         for match_id, _, _ in self.matcher(doc):
@@ -141,7 +151,7 @@ class SafetyMatcher:
             hits.add((pattern_id, kind, index))
         fired = []
         for pattern in self.patterns:
-            if (pattern.id, "unless", "0") in hits:
+            if (pattern.id, "unless", "0") in hits or (pattern.only_when_unsure and not unsure):
                 continue
             any_match = any(
                 (pattern.id, "match", str(i)) in hits for i in range(len(pattern.match))
@@ -153,10 +163,13 @@ class SafetyMatcher:
                 fired.append(pattern)
         return fired
 
-    def match(self, text: str) -> SafetyMatch | None:
-        """The safety intent for `text`, emergencies first, or None."""
-        fired = self.fired_patterns(text)
-        for intent in INTENT_PRIORITY:
+    def match(self, text: str, unsure: bool = False) -> SafetyMatch | None:
+        """The intent for `text` (emergencies first, for the safety net), or None.
+
+        `unsure`: the classifiers were unsure of the message (`only_when_unsure` patterns).
+        """
+        fired = self.fired_patterns(text, unsure)
+        for intent in self.intents:
             for pattern in fired:
                 if pattern.intent == intent:
                     return SafetyMatch(intent, pattern.id, pattern.why)
@@ -164,6 +177,8 @@ class SafetyMatcher:
 
 
 @functools.lru_cache(maxsize=4)
-def safety_matcher(path: Path = DEFAULT_PATTERNS_FILE) -> SafetyMatcher:
+def safety_matcher(
+    path: Path = DEFAULT_PATTERNS_FILE, intents: tuple[str, ...] = INTENT_PRIORITY
+) -> SafetyMatcher:
     """One compiled matcher per patterns file."""
-    return SafetyMatcher(path)
+    return SafetyMatcher(path, intents)

@@ -51,7 +51,12 @@ PLURAL_ENDINGS = (("ies", "y"), ("es", ""), ("s", ""))
 # Unknown words whose closest medicine name is remembered (a server runs for weeks).
 MAX_REMEMBERED_CORRECTIONS = 10_000
 
-CATEGORY_FIELDS = {"article_item": str, "label": str, "life_threatening": bool}
+CATEGORY_FIELDS = ("article_item", "label", "reply")
+# What the assistant says about a category (actions/check_interaction.py picks the response).
+LIFE_THREATENING = "life_threatening"  # dangerous, even deadly: can lead to an overdose
+SHOULD_BE_AVOIDED = "should_be_avoided"  # the article's "should be avoided ... unwanted reactions"
+NOT_LISTED = "not_listed"  # the article does not cover it: ask a pharmacist
+REPLIES = (LIFE_THREATENING, SHOULD_BE_AVOIDED, NOT_LISTED)
 REQUIRED_SUBSTANCE_FIELDS = ("category", "variants")
 OPTIONAL_SUBSTANCE_FIELDS = ("misspellings", "slang", "exclude", "fuzzy", "names_the_category")
 
@@ -64,8 +69,13 @@ class InteractionCategory:
 
     key: str
     label: str
-    life_threatening: bool
+    reply: str  # one of REPLIES
     article_item: str
+
+    @property
+    def life_threatening(self) -> bool:
+        """Whether the assistant calls this mix dangerous, even deadly."""
+        return self.reply == LIFE_THREATENING
 
 
 @dataclass(frozen=True)
@@ -171,16 +181,16 @@ def parse_categories(data: Any, source: str) -> dict[str, InteractionCategory]:
     for key, entry in data.items():
         where = f"{source}: category {key!r}"
         _check_fields(where, entry, CATEGORY_FIELDS, ())
-        for field, field_type in CATEGORY_FIELDS.items():
+        for field in CATEGORY_FIELDS:
             value = entry[field]
-            if field_type is bool and not isinstance(value, bool):
-                raise ValueError(f"{where}: {field} must be true or false")
-            if field_type is str and not (isinstance(value, str) and value.strip()):
+            if not (isinstance(value, str) and value.strip()):
                 raise ValueError(f"{where}: {field} must be a non-empty text")
+        if entry["reply"] not in REPLIES:
+            raise ValueError(f"{where}: reply must be one of {', '.join(REPLIES)}")
         categories[key] = InteractionCategory(
             key=key,
             label=entry["label"],
-            life_threatening=entry["life_threatening"],
+            reply=entry["reply"],
             article_item=entry["article_item"],
         )
     return categories

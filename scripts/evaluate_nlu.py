@@ -2,8 +2,10 @@
 
 Prints accuracy (intent + FAQ answer) for several response-confidence gate
 thresholds, how many messages were answered wrongly or fell back to "Did you
-mean ...?", and the time one parse takes. Run with `make evaluate`; quote the
-output, with the machine and date, in docs/nlu-evaluation.md.
+mean ...?", the time one parse takes, and what the dose, pill and prescription
+questions of the development set (tests/nlu_dev.yml) and of the test set got.
+Run with `make evaluate`; quote the output, with the machine and date, in
+docs/nlu-evaluation.md.
 """
 
 from __future__ import annotations
@@ -15,15 +17,19 @@ import platform
 import statistics
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 GATE_THRESHOLDS = (0.2, 0.3, 0.35, 0.4, 0.5, 0.6)
+DOSE_INTENT = "ask_dose_or_prescription"
+REFERRALS = (DOSE_INTENT, "ask_personal_medical_advice")
 
 
 @dataclass(frozen=True)
@@ -37,15 +43,39 @@ class Prediction:
     seconds: float
 
 
-async def predict_all() -> list[Prediction]:
-    """Parses every held-out example with the latest trained model."""
+def load_agent() -> Any:
+    """The latest trained model."""
     import structlog
     from rasa.core.agent import Agent
 
-    from tests.conftest import examples_by_intent, latest_model
+    from tests.conftest import latest_model
 
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    agent = Agent.load(str(latest_model()))
+    return Agent.load(str(latest_model()))
+
+
+async def dose_outcomes(agent: Any, path: str) -> Counter[str]:
+    """What each dose, pill or prescription question of `path` got: referral, FAQ, other."""
+    from tests.conftest import examples_by_intent
+
+    outcomes: Counter[str] = Counter()
+    for text in examples_by_intent(path).get(DOSE_INTENT, []):
+        intent = (await agent.parse_message(text))["intent"]["name"]
+        outcomes[
+            "referral" if intent in REFERRALS else "FAQ answer" if intent == "faq" else intent
+        ] += 1
+    return outcomes
+
+
+async def dose_outcomes_of(agent: Any, sets: dict[str, str]) -> dict[str, Counter[str]]:
+    """dose_outcomes for each named file."""
+    return {name: await dose_outcomes(agent, path) for name, path in sets.items()}
+
+
+async def predict_all(agent: Any) -> list[Prediction]:
+    """Parses every held-out example with the model."""
+    from tests.conftest import examples_by_intent
+
     predictions = []
     for expected, examples in examples_by_intent("tests/nlu_test.yml").items():
         for text in examples:
@@ -71,7 +101,8 @@ async def predict_all() -> list[Prediction]:
 
 def main() -> None:
     """Prints the report."""
-    predictions = asyncio.run(predict_all())
+    agent = load_agent()
+    predictions = asyncio.run(predict_all(agent))
     total = len(predictions)
     print(f"# NLU evaluation, {date.today().isoformat()}, {platform.node()}")
     print(f"python {platform.python_version()}, {os.cpu_count()} cores, {total} held-out examples")
@@ -92,6 +123,17 @@ def main() -> None:
     p95 = times[int(0.95 * (len(times) - 1))]
     print()
     print(f"parse time per message: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms")
+    print()
+    print("Dose, pill and prescription questions (shipped configuration):")
+    sets = {"development set": "tests/nlu_dev.yml", "test set": "tests/nlu_test.yml"}
+    for name, outcomes in asyncio.run(dose_outcomes_of(agent, sets)).items():
+        count = sum(outcomes.values())
+        rate = outcomes["referral"] / count
+        rest = ", ".join(
+            f"{kind} {n}" for kind, n in sorted(outcomes.items()) if kind != "referral"
+        )
+        rest = rest or "nothing else"
+        print(f"- {name}: referral {outcomes['referral']}/{count} ({rate:.3f}); {rest}")
 
 
 if __name__ == "__main__":

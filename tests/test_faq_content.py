@@ -1,4 +1,8 @@
-"""The vetted answers: one per topic, sourced, short, safe, and written once."""
+"""The vetted answers: one per topic of the article, sourced, short, safe, and written once.
+
+The safety rules apply to every text the assistant can say (every variation of every
+response in domain.yml), as the visitor reads it.
+"""
 
 import re
 import subprocess
@@ -6,62 +10,16 @@ import subprocess
 import pytest
 
 from actions.faq_topics import load_catalogue
-from tests.conftest import PROJECT_ROOT, examples_by_intent, load_yaml
-
-# The topics of the center's article, as the client listed them.
-ARTICLE_TOPICS = {
-    "what_is",
-    "brand_names",
-    "schedule",
-    "uses",
-    "off_label",
-    "how_it_works",
-    "side_effects",
-    "serious_side_effects",
-    "addictive",
-    "dependence_vs_addiction",
-    "signs_of_addiction",
-    "is_safe",
-    "misuse_prevalence",
-    "interactions_overview",
-    "overdose",
-    "overdose_symptoms",
-    "withdrawal_symptoms",
-    "stopping_safely",
-    "detox",
-    "treatment_options",
-    "inpatient",
-    "outpatient_levels",
-    "therapies",
-    "location",
-}
-OVERDOSE_OR_MIXING_TOPICS = {
-    "serious_side_effects",
-    "is_safe",
-    "interactions_overview",
-    "overdose",
-    "overdose_symptoms",
-}
-STOPPING_TOPICS = {"withdrawal_symptoms", "stopping_safely", "detox", "dependence_vs_addiction"}
-LINE_911 = "If someone may be overdosing, call 911 now and stay with them until help arrives."
-LINE_DOCTOR = "Talk to your doctor before stopping or changing clonazepam."
-KNOWN_SOURCES = (
-    "Mayo Clinic",
-    "MedlinePlus",
-    "Cleveland Clinic",
-    "NCI EVS Explore",
-    "DEA",
-    "StatPearls",
-    "FDA Klonopin label, 2021",
-    "Szalavitz et al., Annals of Medicine, 2021",
-    "Sarangi et al., Cureus, 2021",
-    "EBSCO",
-    "Empowered Recovery Center clonazepam guide",
+from content.article import REFERENCES_HEADING, SOURCE_REFERENCES, sections, source_names
+from content.safety_lines import (
+    LINE_911,
+    LINE_988,
+    LINE_DONT_STOP,
+    LINE_WITHDRAWAL_911,
+    paragraphs,
 )
-# The only phone numbers the assistant may say: 911, 988, Poison Control, SAMHSA.
-ALLOWED_NUMBERS = {"911", "988", "1-800-222-1222", "1-800-662-4357"}
-PHONE_LIKE = re.compile(r"\b(?:1-)?\d{3}-\d{3}-\d{4}\b|\b\d{3}\b")
-DOSE_LIKE = re.compile(r"\d\s*(?:mg|milligram|microgram|mcg|pill|tablet)", re.IGNORECASE)
+from content.sheet import SHEET_FILE
+from tests.conftest import PROJECT_ROOT, examples_by_intent, load_yaml
 
 RESPONSES = load_yaml("domain.yml")["responses"]
 FAQ_ANSWERS = {
@@ -69,49 +27,159 @@ FAQ_ANSWERS = {
     for name, variations in RESPONSES.items()
     if name.startswith("utter_faq/")
 }
+EVERY_TEXT = [
+    pytest.param(variation["text"], id=f"{name}-{number}")
+    for name, variations in RESPONSES.items()
+    for number, variation in enumerate(variations, start=1)
+]
+# Sections of the article that are not about clonazepam: its title and lead, its list of
+# references, the website's "verify your insurance" box after it.
+NOT_TOPICS = {sections()[0].heading, REFERENCES_HEADING, "Verify Your Insurance Online"}
+
+# A risk a person could die of, named in a text: it must carry 911.
+DEADLY = re.compile(
+    r"life-threatening|deadly|fatal|overdos|breathing|\bcoma\b|hard to wake|not being able to wake"
+    r"|cannot be woken",
+    re.IGNORECASE,
+)
+SUICIDE = re.compile(r"suicid", re.IGNORECASE)
+OVERDOSE = re.compile(r"overdos", re.IGNORECASE)
+STOPPING = re.compile(r"withdrawal|taper|quit|\bstopping\b|\bstop taking\b", re.IGNORECASE)
+# Wording that leaves room for a do-it-yourself taper.
+DIY_TAPER = re.compile(r"suddenly on your own|on your own is not recommended", re.IGNORECASE)
+# The only numbers the assistant may say: 911, 988, Poison Control, SAMHSA, "24/7", and years
+# in a Source line. Anything else could read as a dose.
+ALLOWED_NUMBERS = re.compile(
+    r"\b911\b|\b988(?:lifeline\.org)?\b|1-800-222-1222|1-800-662-4357|\b24/7\b"
+)
+YEAR_IN_SOURCE = re.compile(r"^Source: .*$", re.MULTILINE)
+MAX_WORDS = 90  # of the answer itself, without its safety lines and its Source line
 
 
 def answer(topic: str) -> str:
-    return FAQ_ANSWERS[topic][0]["text"]
+    return str(FAQ_ANSWERS[topic][0]["text"])
 
 
-def test_every_article_topic_has_answer_button_and_training_data() -> None:
+def without_911_sentences(text: str) -> str:
+    """The text without the sentences that give the 911 line itself."""
+    return " ".join(
+        sentence for sentence in re.split(r"(?<=[.!?])\s+", text) if "911" not in sentence
+    )
+
+
+def test_every_topic_has_an_answer_a_button_and_training_data() -> None:
     nlu_topics = {
         intent.split("/", 1)[1]
         for intent in examples_by_intent("data/nlu.yml")
         if intent.startswith("faq/")
     }
-    assert set(FAQ_ANSWERS) == ARTICLE_TOPICS
-    assert set(load_catalogue()) == ARTICLE_TOPICS
-    assert nlu_topics == ARTICLE_TOPICS
+    assert set(FAQ_ANSWERS) == set(load_catalogue()) == nlu_topics
 
 
-@pytest.mark.parametrize("topic", sorted(ARTICLE_TOPICS))
+def test_every_section_of_the_article_has_a_topic_and_every_topic_a_section() -> None:
+    headings = {section.heading for section in sections()}
+    topic_sections = {topic.article_section for topic in load_catalogue().values()}
+    assert topic_sections <= headings
+    assert topic_sections == headings - NOT_TOPICS
+
+
+@pytest.mark.parametrize("topic", sorted(load_catalogue()))
 def test_each_topic_has_exactly_one_sourced_short_answer(topic: str) -> None:
     assert len(FAQ_ANSWERS[topic]) == 1
     text = answer(topic)
     last_line = text.strip().splitlines()[-1]
     assert last_line.startswith("Source: ")
-    assert any(source in last_line for source in KNOWN_SOURCES)
-    assert len(text.split()) <= 90
+    assert set(source_names(last_line)) <= set(SOURCE_REFERENCES)
+    body = text.rsplit("Source:", 1)[0]
+    for line in (LINE_911, LINE_988, LINE_DONT_STOP, LINE_WITHDRAWAL_911):
+        body = body.replace(line, "")
+    assert len(body.split()) <= MAX_WORDS
 
 
-@pytest.mark.parametrize("topic", sorted(OVERDOSE_OR_MIXING_TOPICS))
-def test_overdose_and_mixing_answers_end_with_the_911_line(topic: str) -> None:
-    assert LINE_911 in answer(topic)
+@pytest.mark.parametrize("text", EVERY_TEXT)
+def test_a_text_that_names_a_deadly_risk_says_call_911(text: str) -> None:
+    if DEADLY.search(text):
+        assert "911" in text
 
 
-@pytest.mark.parametrize("topic", sorted(STOPPING_TOPICS))
-def test_stopping_answers_say_talk_to_your_doctor(topic: str) -> None:
-    assert LINE_DOCTOR in answer(topic)
+@pytest.mark.parametrize("text", EVERY_TEXT)
+def test_a_text_that_mentions_suicide_gives_988(text: str) -> None:
+    if SUICIDE.search(text):
+        assert "988" in text
 
 
-@pytest.mark.parametrize("name", sorted(RESPONSES))
-def test_no_response_gives_a_dose_or_an_invented_phone_number(name: str) -> None:
-    for variation in RESPONSES[name]:
-        text = variation["text"]
-        assert not DOSE_LIKE.search(text)
-        assert set(PHONE_LIKE.findall(text)) <= ALLOWED_NUMBERS
+@pytest.mark.parametrize("text", EVERY_TEXT)
+def test_a_text_about_overdose_says_call_911_in_its_first_message(text: str) -> None:
+    if OVERDOSE.search(without_911_sentences(text)):
+        assert "911" in paragraphs(text)[0]
+
+
+@pytest.mark.parametrize("topic", sorted(load_catalogue()))
+def test_an_answer_about_stopping_or_withdrawal_says_dont_stop_on_your_own(topic: str) -> None:
+    text = answer(topic)
+    if STOPPING.search(text.replace(LINE_DONT_STOP, "")):
+        assert LINE_DONT_STOP in text
+    assert not DIY_TAPER.search(text)
+
+
+@pytest.mark.parametrize("topic", ["withdrawal_symptoms", "stopping_safely", "detox"])
+def test_withdrawal_answers_say_when_to_call_911(topic: str) -> None:
+    assert LINE_WITHDRAWAL_911 in answer(topic)
+
+
+@pytest.mark.parametrize("topic", ["overdose", "overdose_symptoms", "interactions_overview"])
+def test_overdose_answers_start_with_the_911_line(topic: str) -> None:
+    assert paragraphs(answer(topic))[0] == LINE_911
+
+
+def test_serious_side_effects_give_911_first_and_988_for_thoughts_of_suicide() -> None:
+    text = answer("serious_side_effects")
+    assert paragraphs(text)[0] == LINE_911
+    assert LINE_988 in text
+
+
+def test_the_interactions_overview_names_every_item_and_sends_to_a_pharmacist() -> None:
+    text = answer("interactions_overview").lower()
+    for words in (
+        "narcotic",
+        "sodium oxybate",
+        "antipsychotic",
+        "allergy or cold",
+        "anxiety",
+        "sleep",
+        "depression",
+        "fungal",
+        "seizures",
+        "anesthetic",
+        "muscle relaxers",
+        "alcohol",
+        "opioids",
+        "benzos",
+    ):
+        assert words in text
+    assert "should also be avoided" in text
+    assert "doctor or pharmacist" in text
+
+
+@pytest.mark.parametrize("text", EVERY_TEXT)
+def test_no_text_has_a_number_that_could_read_as_a_dose(text: str) -> None:
+    rest = ALLOWED_NUMBERS.sub("", YEAR_IN_SOURCE.sub("", text))
+    assert not re.search(r"\d", rest), rest
+
+
+def test_the_center_is_not_said_to_offer_inpatient_care() -> None:
+    text = answer("inpatient")
+    assert "Our center's own programs are outpatient" in text
+    for words in ("partial hospitalization", "intensive outpatient", "standard outpatient"):
+        assert words in text
+
+
+@pytest.mark.parametrize(
+    "jargon", ["PHP", "IOP", "prescriber", "Lennox-Gastaut syndrome and", "absence, myoclonic"]
+)
+def test_no_unexplained_jargon(jargon: str) -> None:
+    texts = " ".join(str(v["text"]) for variations in RESPONSES.values() for v in variations)
+    assert jargon not in texts
 
 
 def test_greeting_says_automated_not_medical_advice_and_911_with_topic_buttons() -> None:
@@ -142,28 +210,29 @@ def tracked_files() -> list[str]:
 
 def distinctive_paragraphs() -> list[str]:
     """Paragraphs of the answers that are specific to one answer (not shared safety lines)."""
-    shared = {LINE_911, LINE_DOCTOR}
-    paragraphs = []
+    shared = {LINE_911, LINE_988, LINE_DONT_STOP, LINE_WITHDRAWAL_911}
+    found = []
     for variations in FAQ_ANSWERS.values():
-        for paragraph in variations[0]["text"].split("\n\n"):
-            lines = [line for line in paragraph.splitlines() if line not in shared]
-            candidate = " ".join(lines).strip()
+        for paragraph in paragraphs(variations[0]["text"]):
+            candidate = paragraph
+            for line in shared:
+                candidate = candidate.replace(line, "")
+            candidate = " ".join(candidate.split())
             if len(candidate.split()) >= 8 and not candidate.startswith("Source:"):
-                paragraphs.append(candidate)
-    return paragraphs
+                found.append(candidate)
+    return found
 
 
 def test_answer_text_lives_only_in_the_domain() -> None:
-    tracked = tracked_files()
-    others = [
-        (PROJECT_ROOT / path).read_text(encoding="utf-8", errors="ignore")
-        for path in tracked
-        if path != "domain.yml" and (PROJECT_ROOT / path).is_file()
+    """No answer is written anywhere else (the review sheet is generated from the domain)."""
+    generated = {"domain.yml", str(SHEET_FILE.relative_to(PROJECT_ROOT))}
+    others_flat = [
+        " ".join((PROJECT_ROOT / path).read_text(encoding="utf-8", errors="ignore").split())
+        for path in tracked_files()
+        if path not in generated and (PROJECT_ROOT / path).is_file()
     ]
-    others_flat = [" ".join(text.split()) for text in others]
     for paragraph in distinctive_paragraphs():
-        flat = " ".join(paragraph.split())
-        assert not any(flat in text for text in others_flat), paragraph
+        assert not any(paragraph in text for text in others_flat), paragraph
 
 
 def test_no_real_looking_phone_number_anywhere_in_the_project() -> None:

@@ -21,6 +21,7 @@ INTAKE_TOPICS = {
     "outpatient_levels",
     "therapies",
 }
+CONTACT_TOPICS = {"location"}
 
 
 def tracker_after_answer(topic: str, intent: str = "faq", offered: bool = False) -> Tracker:
@@ -54,17 +55,26 @@ async def test_offer_is_due_after_addiction_and_treatment_answers_only(
     due = topic in INTAKE_TOPICS
     assert SlotSet("intake_offer_due", due) in events
     assert (SlotSet("intake_offered", True) in events) is due
+    assert SlotSet("contact_due", topic in CONTACT_TOPICS) in events
     assert messages == []  # the offer itself is the domain response, uttered by a rule
 
 
 async def test_offer_is_made_once_per_conversation(domain: dict[str, Any]) -> None:
     events, _ = await run(tracker_after_answer("detox", offered=True), domain)
-    assert events == [SlotSet("intake_offer_due", False)]
+    assert events == [SlotSet("intake_offer_due", False), SlotSet("contact_due", False)]
+
+
+async def test_where_the_center_is_brings_its_contact_details_every_time(
+    domain: dict[str, Any],
+) -> None:
+    for offered in (False, True):
+        events, _ = await run(tracker_after_answer("location", offered=offered), domain)
+        assert events == [SlotSet("intake_offer_due", False), SlotSet("contact_due", True)]
 
 
 async def test_no_offer_without_an_faq_answer(domain: dict[str, Any]) -> None:
     events, _ = await run(tracker_after_answer("detox", intent="nlu_fallback"), domain)
-    assert events == [SlotSet("intake_offer_due", False)]
+    assert events == [SlotSet("intake_offer_due", False), SlotSet("contact_due", False)]
 
 
 async def test_sets_only_slots_the_domain_declares(domain: dict[str, Any]) -> None:
@@ -76,3 +86,8 @@ async def test_sets_only_slots_the_domain_declares(domain: dict[str, Any]) -> No
 def test_catalogue_flags_match_the_intake_topics() -> None:
     flagged = {key for key, topic in load_catalogue().items() if topic.offers_intake}
     assert flagged == INTAKE_TOPICS
+
+
+def test_catalogue_contact_flags_match_the_contact_topics() -> None:
+    flagged = {key for key, topic in load_catalogue().items() if topic.shows_contact}
+    assert flagged == CONTACT_TOPICS

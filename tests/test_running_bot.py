@@ -56,9 +56,10 @@ def test_addiction_answer_then_intake_offer_then_contact(bot: RunningSystem) -> 
     "message, expected",
     [
         ("what is rivotril", "Rivotril"),
-        ("can i just quit klonopin", "Talk to your doctor before stopping"),
+        ("can i just quit klonopin", "Don't stop taking clonazepam or cut down on your own"),
         ("whats the weather", "I can only help with questions about clonazepam"),
-        ("how many mg should i take", "I can't advise on your own treatment"),
+        ("how many mg should i take", "I can't give doses"),
+        ("can i take it while pregnant", "I can't advise on your own treatment"),
     ],
 )
 def test_questions_from_the_brief(bot: RunningSystem, message: str, expected: str) -> None:
@@ -66,19 +67,52 @@ def test_questions_from_the_brief(bot: RunningSystem, message: str, expected: st
 
 
 @pytest.mark.parametrize(
+    "message",
+    [
+        "what is a normal dosage of klonopin",
+        "What is the dose of Klonopin?",
+        "what color is the clonazepam",
+        "can you write me a prescription",
+    ],
+)
+def test_dose_pill_and_prescription_questions_are_referred_never_answered(
+    bot: RunningSystem, message: str
+) -> None:
+    replies = [bot_text(reply) for reply in bot.send(f"visitor-{abs(hash(message))}", message)]
+    assert replies[0].startswith("I can't give doses")
+    assert "doctor or pharmacist" in " ".join(replies)
+    assert not any(reply.startswith("Source:") for reply in replies)  # no FAQ answer
+
+
+def test_where_the_center_is_comes_with_the_intake_teams_number(bot: RunningSystem) -> None:
+    replies = bot.send("visitor-location", "where is your treatment center located")
+    assert "Empowered Recovery Center is in the Kansas City area" in bot_text(replies[0])
+    prompt = replies[-1]
+    assert "Our intake team at Empowered Recovery Center" in bot_text(prompt)
+    assert prompt["buttons"][0]["url"] == "tel:+18165550142"  # from clinic.yml
+
+
+@pytest.mark.parametrize(
     "message, expected",
     [
         (
             "can i take klonopin with my trazodone",
-            ["Trazodone (a medicine for depression) with clonazepam", "unwanted reactions"],
+            ["Trazodone (a medicine for depression) with clonazepam", "should be avoided"],
         ),
-        ("klonopin and xanax together?", ["Xanax (another benzodiazepine)", "life-threatening"]),
-        ("is it ok with zyrtec", ["Zyrtec (", "unwanted reactions"]),
+        ("klonopin and xanax together?", ["Xanax (another benzodiazepine)", "deadly"]),
         (
             "can i take klonopin with xanax and a beer",
-            ["Xanax (another benzodiazepine)", "Alcohol with clonazepam", "life-threatening"],
+            ["Xanax (another benzodiazepine)", "Alcohol with clonazepam", "deadly"],
         ),
         ("can i take ibuprofen with klonopin", ["I can't tell you about Ibuprofen", "pharmacist"]),
+        # Drugs that slow down the brain and body, like alcohol and opioids (#13).
+        ("is it ok to take klonopin with ghb", ["GHB (sodium oxybate", "deadly"]),
+        ("klonopin and phenobarbital together", ["Phenobarbital (a barbiturate", "deadly"]),
+        ("can i take soma with my klonopin", ["Soma (a muscle relaxant", "deadly"]),
+        ("can i take ambien and klonopin", ["Ambien (a sleeping pill", "deadly"]),
+        # Antihistamines the article does not name: a pharmacist, not "one to avoid".
+        ("is it ok to take claritin with klonopin", ["I can't tell you about Claritin"]),
+        ("can i take zyrtec with my klonopin", ["I can't tell you about Zyrtec"]),
     ],
 )
 def test_interaction_answer_names_each_substance_then_the_advice(
@@ -90,6 +124,13 @@ def test_interaction_answer_names_each_substance_then_the_advice(
         assert 0 <= answer.find(words) < answer.find("Please talk to your doctor or pharmacist")
     assert replies[-1].startswith("Source:")
     assert " safe" not in answer.lower()
+    # The 911 line: in each dangerous answer itself, or else once in the advice.
+    advice = answer[answer.find("Please talk to your doctor or pharmacist") :]
+    if "deadly" in expected:
+        assert "call 911 now" in replies[0]
+        assert "call 911" not in advice
+    else:
+        assert answer.count("call 911 now") == 1
 
 
 def test_sign_up_for_treatment_gets_the_intake_prompt(bot: RunningSystem) -> None:

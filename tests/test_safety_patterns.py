@@ -1,9 +1,15 @@
-"""Every safety pattern has examples it must and must not match, and they hold."""
+"""Every pattern of every pattern file has examples it must and must not match, and they hold.
+
+The safety net's file and the dose question guard's share the format and the matcher.
+"""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from nlu_components.dose_question_guard import DoseQuestionGuard
+from nlu_components.safety_net import SafetyNet
 from nlu_components.safety_patterns import (
     CRISIS_INTENT,
     EMERGENCY_INTENT,
@@ -14,34 +20,43 @@ from nlu_components.safety_patterns import (
     words_of,
 )
 
-PATTERNS, _ = load_patterns()
+ROUTERS = {"safety_net": SafetyNet, "dose_question_guard": DoseQuestionGuard}
+PATTERNS = [
+    (router, pattern)
+    for router, component in ROUTERS.items()
+    for pattern in load_patterns(component.DEFAULT_PATTERNS_FILE, component.INTENTS)[0]
+]
 
 
-def examples(kind: str) -> list[tuple[str, str]]:
-    return [(p.id, text) for p in PATTERNS for text in p.examples.get(kind, [])]
+def examples(kind: str) -> list[tuple[str, str, str]]:
+    return [(router, p.id, text) for router, p in PATTERNS for text in p.examples.get(kind, [])]
+
+
+def matcher_of(router: str) -> SafetyMatcher:
+    return safety_matcher(ROUTERS[router].DEFAULT_PATTERNS_FILE, ROUTERS[router].INTENTS)
 
 
 @pytest.fixture(scope="module")
 def matcher() -> SafetyMatcher:
-    return safety_matcher()
+    return matcher_of("safety_net")
 
 
-@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.id)
-def test_every_pattern_has_a_positive_and_a_negative_example(pattern) -> None:
+@pytest.mark.parametrize("router, pattern", PATTERNS, ids=lambda p: getattr(p, "id", p))
+def test_every_pattern_has_a_positive_and_a_negative_example(router: str, pattern: Any) -> None:
     assert pattern.examples.get("match")
     assert pattern.examples.get("no_match")
 
 
-@pytest.mark.parametrize("pattern_id, text", examples("match"))
-def test_pattern_fires_on_its_examples(matcher: SafetyMatcher, pattern_id: str, text: str) -> None:
-    assert pattern_id in [pattern.id for pattern in matcher.fired_patterns(text)]
+@pytest.mark.parametrize("router, pattern_id, text", examples("match"))
+def test_pattern_fires_on_its_examples(router: str, pattern_id: str, text: str) -> None:
+    assert pattern_id in [pattern.id for pattern in matcher_of(router).fired_patterns(text)]
 
 
-@pytest.mark.parametrize("pattern_id, text", examples("no_match"))
+@pytest.mark.parametrize("router, pattern_id, text", examples("no_match"))
 def test_pattern_stays_quiet_on_its_counter_examples(
-    matcher: SafetyMatcher, pattern_id: str, text: str
+    router: str, pattern_id: str, text: str
 ) -> None:
-    assert pattern_id not in [pattern.id for pattern in matcher.fired_patterns(text)]
+    assert pattern_id not in [pattern.id for pattern in matcher_of(router).fired_patterns(text)]
 
 
 def test_words_keep_apostrophes_and_drop_punctuation() -> None:

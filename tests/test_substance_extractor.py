@@ -114,7 +114,11 @@ def substances(extractor: SubstanceExtractor, text: str) -> list[str]:
         ("klonopin and lorazapam", ["Ativan"]),
         ("is fentenal in pills dangerous with klonopin", ["fentanyl"]),
         ("my dad takes buprenorfine and clonazepam", ["buprenorphine"]),
-        ("is pentobarbital like phenobarbital", ["phenobarbital"]),
+        ("is pentobarbital like phenobarbital", ["pentobarbital", "phenobarbital"]),
+        ("klonopin with ghb or liquid ecstasy", ["GHB"]),
+        ("soma and klonopin", ["Soma"]),
+        ("can i take fioricet with my kpins", ["butalbital"]),
+        ("klonopin and claritin", ["Claritin"]),
         # Two or three substances in one message.
         ("klonopin with xanax and a beer", ["Xanax", "alcohol"]),
         ("is it bad to take xanax and ambien with klonopin", ["Xanax", "Ambien"]),
@@ -175,7 +179,7 @@ def test_substances_visitors_name_are_found(
         "klonopin and dayquil",
         "klonopin and melatonin",
         "klonopin with cocaine",
-        "is pentobarbital dangerous",
+        "is voriconazole dangerous",
         "nortriptyline and klonopin",
         "fluconazole and klonopin",
         # Words near drug names.
@@ -272,7 +276,7 @@ def test_a_custom_substances_file_is_used(tmp_path: Path) -> None:
     path = tmp_path / "substances.yml"
     path.write_text(
         "categories:\n  alcohol:\n    article_item: alcohol\n    label: alcohol\n"
-        "    life_threatening: true\n"
+        "    reply: life_threatening\n"
         "substances:\n  mead:\n    category: alcohol\n    fuzzy: false\n    variants: []\n",
         encoding="utf-8",
     )

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from content.article import contains
 from nlu_components.substance_lexicon import (
     SubstanceLexicon,
     is_english_word,
@@ -13,24 +14,17 @@ from nlu_components.substance_lexicon import (
 )
 from tests.conftest import load_yaml
 
-CATEGORIES = {
-    "opioids",
-    "sodium_oxybate",
-    "antipsychotics",
-    "antihistamines",
-    "anxiety_sleep_medicines",
-    "antidepressants",
-    "antifungals",
-    "seizure_medicines",
-    "general_anesthetics",
-    "local_anesthetics",
-    "muscle_relaxants",
-    "alcohol",
-    "benzodiazepines",
+ARTICLE = load_yaml("tests/article_interaction_items.yml")
+EXPECTED = ARTICLE["categories"]
+ARTICLE_NAMES = [
+    (name, category) for item in ARTICLE["items"] for name, category in item["names"].items()
+]
+REPLY_FOR_QUOTE = {
+    "should_be_avoided": "should_be_avoided",
+    "life_threatening": "life_threatening",
+    "depressants": "life_threatening",
+    None: "not_listed",
 }
-LIFE_THREATENING = {"alcohol", "opioids", "benzodiazepines"}
-ARTICLE_ITEMS = load_yaml("tests/article_interaction_items.yml")
-ARTICLE_NAMES = [(name, item["category"]) for item in ARTICLE_ITEMS for name in item["names"]]
 
 
 @pytest.fixture(scope="module")
@@ -38,26 +32,45 @@ def lexicon() -> SubstanceLexicon:
     return substance_lexicon()
 
 
-def test_the_file_has_exactly_the_articles_13_categories(lexicon: SubstanceLexicon) -> None:
-    assert set(lexicon.categories) == CATEGORIES
+def test_the_file_has_the_categories_the_article_gives(lexicon: SubstanceLexicon) -> None:
+    assert set(lexicon.categories) == set(EXPECTED)
 
 
-def test_every_category_has_a_label_and_the_articles_wording(lexicon: SubstanceLexicon) -> None:
-    for key, category in lexicon.categories.items():
-        assert category.key == key
-        assert category.label.strip()
-        assert category.article_item.strip()
+@pytest.mark.parametrize("key", sorted(EXPECTED))
+def test_each_category_gets_the_reply_the_article_supports(
+    lexicon: SubstanceLexicon, key: str
+) -> None:
+    expected = EXPECTED[key]
+    category = lexicon.categories[key]
+    assert category.reply == expected["reply"] == REPLY_FOR_QUOTE[expected["rests_on"]]
+    assert category.label.strip()
+    if expected["item"] is not None:
+        assert expected["item"] in category.article_item
 
 
-def test_only_alcohol_opioids_and_benzodiazepines_are_life_threatening(
+@pytest.mark.parametrize("quote", sorted(ARTICLE["quotes"]))
+def test_every_quote_is_the_articles_own_words(quote: str) -> None:
+    assert contains(ARTICLE["quotes"][quote])
+
+
+def test_every_item_of_the_fixture_is_the_articles_own_words() -> None:
+    for item in ARTICLE["items"]:
+        assert contains(item["article"]), item["article"]
+    for expected in EXPECTED.values():
+        assert expected["item"] is None or contains(expected["item"]), expected["item"]
+
+
+def test_labels_never_repeat_a_name_or_call_a_street_drug_a_medicine(
     lexicon: SubstanceLexicon,
 ) -> None:
-    threatening = {key for key, category in lexicon.categories.items() if category.life_threatening}
-    assert threatening == LIFE_THREATENING
+    for substance in lexicon.substances.values():
+        label = substance.category.label.lower()
+        assert substance.names_the_category or substance.name.lower() not in label, substance.name
+    assert "medicine" not in lexicon.categories["sodium_oxybate"].label
 
 
 def test_the_fixture_names_every_category() -> None:
-    assert {item["category"] for item in ARTICLE_ITEMS} == CATEGORIES
+    assert {category for _, category in ARTICLE_NAMES} == set(EXPECTED)
 
 
 @pytest.mark.parametrize("name, category", ARTICLE_NAMES)
@@ -71,7 +84,7 @@ def test_every_item_the_article_names_resolves_to_its_category(
 
 def test_every_category_is_reached_by_a_substance(lexicon: SubstanceLexicon) -> None:
     reached = {substance.category.key for substance in lexicon.substances.values()}
-    assert reached == CATEGORIES
+    assert reached == set(EXPECTED)
 
 
 @pytest.mark.parametrize(
@@ -163,7 +176,6 @@ def test_lorazepam_is_a_benzodiazepine_although_it_is_near_clonazepam(
         ("alcohool", None),  # everyday words: listed misspellings only
         ("drinkin", None),
         ("nortriptyline", None),  # real words (WordNet knows many medicines)
-        ("pentobarbital", None),
         ("clonazapam", None),  # clonazepam's own misspellings
         ("klonazepam", None),
     ],
@@ -197,11 +209,11 @@ categories:
   alcohol:
     article_item: mixing clonazepam with alcohol
     label: alcohol
-    life_threatening: true
+    reply: life_threatening
   benzodiazepines:
     article_item: other benzodiazepines
     label: another benzodiazepine
-    life_threatening: true
+    reply: life_threatening
 """
 
 
@@ -288,13 +300,19 @@ def test_invalid_substances_are_rejected_with_a_clear_message(
     "categories, message",
     [
         (
-            "categories:\n  alcohol:\n    label: alcohol\n    life_threatening: true\n",
+            "categories:\n  alcohol:\n    label: alcohol\n    reply: life_threatening\n",
             "category 'alcohol': missing field(s) article_item",
         ),
         (
             "categories:\n  alcohol:\n    article_item: alcohol\n    label: alcohol\n"
-            "    life_threatening: yes please\n",
-            "category 'alcohol': life_threatening must be true or false",
+            "    reply: yes please\n",
+            "category 'alcohol': reply must be one of life_threatening, should_be_avoided, "
+            "not_listed",
+        ),
+        (
+            "categories:\n  alcohol:\n    article_item: alcohol\n    label: alcohol\n"
+            "    life_threatening: true\n",
+            "category 'alcohol': missing field(s) reply",
         ),
         ("substances: {}\n", "missing section(s) categories"),
     ],

@@ -8,6 +8,7 @@ from tests.conftest import examples_by_intent, load_yaml
 
 TRAINING = examples_by_intent("data/nlu.yml")
 SAFETY_SET = load_yaml("tests/safety_test_set.yml")
+DEV_SET = examples_by_intent("tests/nlu_dev.yml")
 HELD_OUT = {
     **examples_by_intent("tests/nlu_test.yml"),
     "report_emergency": SAFETY_SET["emergencies"],
@@ -52,8 +53,15 @@ def test_safety_set_is_large_enough() -> None:
 
 def test_held_out_examples_never_appear_in_training() -> None:
     training = {normalised(example) for examples in TRAINING.values() for example in examples}
-    leaked = [e for examples in HELD_OUT.values() for e in examples if normalised(e) in training]
+    held_out = [*HELD_OUT.values(), *DEV_SET.values()]
+    leaked = [e for examples in held_out for e in examples if normalised(e) in training]
     assert leaked == []
+
+
+def test_the_dev_and_test_sets_do_not_share_a_message() -> None:
+    test_set = {normalised(e) for examples in HELD_OUT.values() for e in examples}
+    shared = [e for examples in DEV_SET.values() for e in examples if normalised(e) in test_set]
+    assert shared == []
 
 
 def test_no_example_is_used_for_two_intents() -> None:
@@ -72,7 +80,7 @@ def test_examples_use_the_names_visitors_use() -> None:
 PERSONAL_DATA = re.compile(r"\b\d{3}[-. ]\d{3}[-. ]\d{4}\b|[\w.+-]+@[\w-]+\.\w+")
 
 
-@pytest.mark.parametrize("data", [TRAINING, HELD_OUT], ids=["training", "held_out"])
+@pytest.mark.parametrize("data", [TRAINING, HELD_OUT, DEV_SET], ids=["training", "held_out", "dev"])
 def test_no_phone_numbers_or_emails_in_examples(data: dict[str, list[str]]) -> None:
     found = [e for examples in data.values() for e in examples if PERSONAL_DATA.search(e)]
     assert found == []

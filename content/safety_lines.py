@@ -1,0 +1,65 @@
+"""The safety lines the answers carry, written once, and how to tell which ones a text carries.
+
+The lines themselves live in domain.yml like every other word the assistant says; the
+constants here are the exact wording the content tests and the review sheet look for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Every answer about overdose starts with it; others that name a deadly risk carry it too.
+LINE_911 = "If someone may be overdosing, call 911 now and stay with them until help arrives."
+# Answers about withdrawal: its seizures and psychosis are emergencies too.
+LINE_WITHDRAWAL_911 = (
+    "If someone in withdrawal has a seizure, or sees or hears things that are not there, "
+    "call 911 now."
+)
+# Every answer that mentions suicidal thoughts.
+LINE_988 = (
+    "If you or someone else has thoughts of suicide, call or text 988, "
+    "the Suicide & Crisis Lifeline, any time."
+)
+# Every answer about stopping, withdrawal, dependence or tapering (the article: "it's not
+# recommended to stop using a benzodiazepine like clonazepam on your own").
+LINE_DONT_STOP = "Don't stop taking clonazepam or cut down on your own. Talk to a doctor first."
+
+POISON_CONTROL = "1-800-222-1222"
+SAMHSA_HELPLINE = "1-800-662-4357"
+
+
+@dataclass(frozen=True)
+class SafetyLine:
+    """A kind of safety line, as the review sheet names it, and how to find it in a text."""
+
+    name: str
+    pattern: re.Pattern[str]
+
+    def in_text(self, text: str) -> bool:
+        """Whether `text` carries this kind of line."""
+        return bool(self.pattern.search(text))
+
+
+SAFETY_LINES = (
+    SafetyLine("911", re.compile(r"\b911\b")),
+    SafetyLine("988", re.compile(r"\b988\b")),
+    SafetyLine("Poison Control", re.compile(re.escape(POISON_CONTROL))),
+    SafetyLine("SAMHSA Helpline", re.compile(re.escape(SAMHSA_HELPLINE))),
+    SafetyLine("don't stop on your own", re.compile(re.escape(LINE_DONT_STOP))),
+    SafetyLine("doctor or pharmacist", re.compile(r"doctor or pharmacist|pharmacist", re.I)),
+)
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of a response; Rasa's channels send each as its own message."""
+    return [paragraph.strip() for paragraph in text.split("\n\n") if paragraph.strip()]
+
+
+def safety_lines_in(text: str) -> list[str]:
+    """The names of the safety lines `text` carries; "911 first" when its first message has 911."""
+    names = [line.name for line in SAFETY_LINES if line.in_text(text)]
+    first = paragraphs(text)[:1]
+    if first and SAFETY_LINES[0].in_text(first[0]):
+        names[names.index("911")] = "911 first"
+    return names

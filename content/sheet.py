@@ -1,0 +1,300 @@
+"""The content review sheet: every text the assistant can say, for a clinician to sign off.
+
+`python -m content.sheet` (make content-sheet) writes docs/content-review.md from the
+project's own files: the answers (domain.yml), the topic registry (actions/faq_topics.yml),
+the other responses' groups (content/responses.yml) and the substance lexicon
+(nlu_components/substances.yml). The rows of its sign-off table are kept when it is
+written again; everything else is generated, and a test fails when it is out of date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from actions.check_interaction import interaction_answers
+from actions.faq_topics import FaqTopic, load_catalogue
+from content.article import SOURCE_REFERENCES, section, source_names
+from content.safety_lines import safety_lines_in
+from nlu_components.substance_lexicon import SUBSTANCE_ENTITY, SubstanceLexicon, substance_lexicon
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
+GROUPS_FILE = Path(__file__).with_name("responses.yml")
+SHEET_FILE = PROJECT_ROOT / "docs" / "content-review.md"
+
+FAQ_PREFIX = "utter_faq/"
+SIGN_OFF_START = "<!-- sign-off: rows between these markers are kept when the sheet is rebuilt -->"
+SIGN_OFF_END = "<!-- /sign-off -->"
+SIGN_OFF_HEADER = (
+    "| Reviewer | Role | Date | Commit | Content version | Notes |\n|---|---|---|---|---|---|"
+)
+REPLY_NAMES = {
+    "life_threatening": "dangerous, even deadly",
+    "should_be_avoided": "should be avoided",
+    "not_listed": "not covered: ask a pharmacist",
+}
+
+
+@dataclass(frozen=True)
+class ResponseGroup:
+    """A group of non-FAQ responses of content/responses.yml."""
+
+    title: str
+    article_section: str | None
+    beyond_article: str
+    responses: tuple[str, ...]
+
+
+def load_groups(path: Path = GROUPS_FILE) -> list[ResponseGroup]:
+    """Reads content/responses.yml."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        ResponseGroup(
+            title=group["title"],
+            article_section=group.get("article_section"),
+            beyond_article=group.get("beyond_article", ""),
+            responses=tuple(group["responses"]),
+        )
+        for group in data["groups"]
+    ]
+
+
+def load_responses(path: Path = DOMAIN_FILE) -> dict[str, list[dict[str, Any]]]:
+    """The responses of domain.yml: {name: [variation, ...]}."""
+    responses: dict[str, list[dict[str, Any]]] = yaml.safe_load(path.read_text(encoding="utf-8"))[
+        "responses"
+    ]
+    return responses
+
+
+def quoted(text: str) -> str:
+    """A text as a Markdown block quote, line by line."""
+    return "\n".join(f"> {line}".rstrip() for line in text.splitlines())
+
+
+def article_reference(heading: str | None) -> str:
+    """'"Is Clonazepam Safe?", lines 93-97' for a heading of the article."""
+    if heading is None:
+        return "none"
+    found = section(heading)
+    if found is None:
+        return f'"{heading}" (NOT A SECTION OF THE ARTICLE)'
+    return f'"{heading}", lines {found.first_line}\u2013{found.last_line}'
+
+
+def sources_of(text: str) -> str:
+    """The answer's "Source:" line, each name with the article's reference number."""
+    lines = [line for line in text.splitlines() if line.startswith("Source:")]
+    if not lines:
+        return "none"
+    names = []
+    for name in source_names(lines[-1]):
+        if name not in SOURCE_REFERENCES:
+            names.append(f"{name} (UNKNOWN SOURCE)")
+        else:
+            reference = SOURCE_REFERENCES[name]
+            names.append(f"{name} [{reference[0]}]" if reference else f"{name} (the article)")
+    return "; ".join(names)
+
+
+def condition_of(variation: Mapping[str, Any]) -> str:
+    """'when `intake_open_now` is `true`' for a conditional variation, '' otherwise."""
+    conditions = variation.get("condition") or []
+    parts = [
+        f"`{condition['name']}` is `{str(condition['value']).lower()}`" for condition in conditions
+    ]
+    return "when " + " and ".join(parts) if parts else ""
+
+
+def buttons_of(variation: Mapping[str, Any]) -> str:
+    """The variation's buttons on one line."""
+    buttons = variation.get("buttons") or []
+    return " \u00b7 ".join(
+        f"\u201c{button['title']}\u201d ({button.get('url') or button['payload']})"
+        for button in buttons
+    )
+
+
+def render_variations(variations: list[dict[str, Any]]) -> list[str]:
+    """Each variation: safety lines, condition, the text quoted, its buttons."""
+    out = []
+    several = len(variations) > 1
+    for number, variation in enumerate(variations, start=1):
+        text = variation["text"]
+        lines = ", ".join(safety_lines_in(text)) or "none"
+        if several:
+            condition = condition_of(variation) or "when no condition above holds"
+            out.append(f"*Variation {number}, {condition}.* Safety lines: {lines}.")
+        else:
+            out.append(f"- **Safety lines:** {lines}")
+        out.append("")
+        out.append(quoted(text))
+        if variation.get("buttons"):
+            out.append("")
+            out.append(f"Buttons: {buttons_of(variation)}")
+        out.append("")
+    return out
+
+
+def after_answer(topic: FaqTopic) -> str:
+    """What follows the answer in the conversation."""
+    if topic.shows_contact:
+        return "the intake prompt with the center's number (utter_intake_prompt)"
+    if topic.offers_intake:
+        return "the offer of the intake team, once per conversation (utter_offer_intake)"
+    return "nothing"
+
+
+def render_faq(responses: Mapping[str, list[dict[str, Any]]]) -> list[str]:
+    """The FAQ answers, in the registry's order."""
+    out = ["## FAQ answers", ""]
+    for topic in load_catalogue().values():
+        name = f"{FAQ_PREFIX}{topic.key}"
+        variations = responses.get(name, [])
+        out += [f"### {topic.question} (`faq/{topic.key}`)", ""]
+        out.append(f"- **Article section:** {article_reference(topic.article_section)}")
+        text = variations[0]["text"] if variations else ""
+        out.append(f"- **Sources:** {sources_of(text)}")
+        out.append(f"- **Then:** {after_answer(topic)}")
+        out += render_variations(variations) if variations else ["**NO ANSWER IN domain.yml**", ""]
+    return out
+
+
+def example_answers(lexicon: SubstanceLexicon) -> list[tuple[str, str, str, str]]:
+    """Per category: its key, the article's item, the reply and one answer as visitors see it."""
+    rows = []
+    for key, category in lexicon.categories.items():
+        members = [s for s in lexicon.substances.values() if s.category.key == key]
+        example = next((s for s in members if not s.names_the_category), members[0])
+        entity = {"entity": SUBSTANCE_ENTITY, "value": example.name, "start": 0}
+        [answer] = interaction_answers([entity], lexicon)
+        names = ", ".join(s.name for s in members)
+        rows.append((key, category.article_item, category.reply, f"{answer.described} | {names}"))
+    return rows
+
+
+def render_interaction_table(lexicon: SubstanceLexicon) -> list[str]:
+    """The lexicon's categories: the article's item, the reply, an example, the names."""
+    out = [
+        "Which reply each name gets (nlu_components/substances.yml). `{substance}` above is "
+        "the name with its category's label, as in the example column.",
+        "",
+        "| Category | The article's item | Reply | Example `{substance}` | Names in the lexicon |",
+        "|---|---|---|---|---|",
+    ]
+    for key, item, reply, example_and_names in example_answers(lexicon):
+        out.append(f"| `{key}` | {item} | {REPLY_NAMES[reply]} | {example_and_names} |")
+    out.append("")
+    return out
+
+
+def render_groups(
+    responses: Mapping[str, list[dict[str, Any]]], lexicon: SubstanceLexicon
+) -> list[str]:
+    """The other responses, group by group."""
+    out = []
+    for group in load_groups():
+        out += [f"## {group.title}", ""]
+        out.append(f"- **Article section:** {article_reference(group.article_section)}")
+        if group.beyond_article:
+            out.append(f"- **Beyond the article:** {group.beyond_article}")
+        out.append("")
+        for name in group.responses:
+            variations = responses.get(name, [])
+            out += [f"### `{name}`", ""]
+            text = variations[0]["text"] if variations else ""
+            if "Source:" in text:
+                out += [f"- **Sources:** {sources_of(text)}"]
+            out += render_variations(variations) if variations else ["**NOT IN domain.yml**", ""]
+        if any(name.startswith("utter_interaction_") for name in group.responses):
+            out += render_interaction_table(lexicon)
+    return out
+
+
+def render_body(lexicon: SubstanceLexicon | None = None) -> str:
+    """Everything below the sign-off table."""
+    responses = load_responses()
+    lexicon = lexicon or substance_lexicon()
+    legend = [
+        "## How to read it",
+        "",
+        "- **Article section**: the heading of the section of the center's article "
+        "(content/clonazepam-article.txt) the text is drawn from, with its lines.",
+        "- **Sources**: the answer's own `Source:` line, each name with the number of the "
+        "article's reference it stands for.",
+        "- **Safety lines**: `911` (`911 first`: in the first message the visitor sees), `988`, "
+        "`Poison Control`, `SAMHSA Helpline`, `don't stop on your own`, `doctor or pharmacist`.",
+        "- `{name}` is filled in when the text is said: slots from clinic.yml for the intake "
+        "prompt, the substance for the interaction answers, topic questions for the buttons.",
+        "",
+    ]
+    lines = legend + render_faq(responses) + render_groups(responses, lexicon)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def content_version(body: str) -> str:
+    """A short fingerprint of the reviewed content."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
+
+
+def sign_off_rows(sheet: str) -> list[str]:
+    """The rows of the sign-off table of an existing sheet (none when there is no sheet)."""
+    if SIGN_OFF_START not in sheet or SIGN_OFF_END not in sheet:
+        return []
+    table = sheet.split(SIGN_OFF_START, 1)[1].split(SIGN_OFF_END, 1)[0]
+    header = set(SIGN_OFF_HEADER.splitlines())
+    return [
+        line.strip()
+        for line in table.splitlines()
+        if line.strip().startswith("|") and line.strip() not in header
+    ]
+
+
+def render_sheet(rows: Iterable[str], lexicon: SubstanceLexicon | None = None) -> str:
+    """The whole sheet, with the given sign-off rows."""
+    body = render_body(lexicon)
+    head = [
+        "# Content review sheet",
+        "",
+        "Every text the assistant can say, for review by a clinician against the center's "
+        "article. Generated by `make content-sheet` from `domain.yml`, "
+        "`actions/faq_topics.yml`, `content/responses.yml` and "
+        "`nlu_components/substances.yml`: change those, not this file, except for the "
+        "sign-off table. `make test` fails when this file is out of date.",
+        "",
+        f"**Content version `{content_version(body)}`**: a fingerprint of everything below the "
+        "sign-off table. A sign-off holds for the content version it names.",
+        "",
+        "## Sign-off",
+        "",
+        "Review every text below against the article, then add a row: your name, role, the "
+        "date, the commit (`git rev-parse --short HEAD`) and the content version above.",
+        "",
+        SIGN_OFF_START,
+        SIGN_OFF_HEADER,
+        *rows,
+        SIGN_OFF_END,
+        "",
+    ]
+    return "\n".join(head) + "\n" + body
+
+
+def main() -> None:
+    """Writes docs/content-review.md, keeping its sign-off rows."""
+    existing = SHEET_FILE.read_text(encoding="utf-8") if SHEET_FILE.exists() else ""
+    sheet = render_sheet(sign_off_rows(existing))
+    if sheet == existing:
+        print(f"{SHEET_FILE.relative_to(PROJECT_ROOT)} is up to date.")
+        return
+    SHEET_FILE.write_text(sheet, encoding="utf-8")
+    print(f"Wrote {SHEET_FILE.relative_to(PROJECT_ROOT)}: review it, and commit it.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""The dose question guard overrides an answer with the referral, and only where it may.
+
+Its patterns' own examples are checked with the safety net's, in test_safety_patterns.py.
+"""
+
+from typing import Any
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu_components.dose_question_guard import DOSE_INTENT, GUARD_KEY, DoseQuestionGuard
+
+
+def classified(
+    text: str, intent: str = "faq", entities: list[dict[str, Any]] | None = None
+) -> Message:
+    data: dict[str, Any] = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.97},
+        "intent_ranking": [
+            {"name": intent, "confidence": 0.97},
+            {"name": DOSE_INTENT, "confidence": 0.02},
+        ],
+        "entities": entities or [],
+    }
+    return Message(data=data, output_properties=set(data))
+
+
+def substance(value: str) -> dict[str, Any]:
+    return {"entity": "substance", "value": value, "start": 0, "end": len(value)}
+
+
+def test_a_dose_question_answered_as_an_faq_gets_the_referral_instead() -> None:
+    [message] = DoseQuestionGuard({}).process([classified("what is a normal dosage of klonopin")])
+
+    assert message.get("intent") == {"name": DOSE_INTENT, "confidence": 1.0}
+    assert [entry["name"] for entry in message.get("intent_ranking")] == [DOSE_INTENT, "faq"]
+    assert message.get(GUARD_KEY) == {
+        "intent": DOSE_INTENT,
+        "pattern": "which_dose",
+        "why": "asks for a dose, a strength or an amount",
+        "classifier_intent": "faq",
+    }
+    assert GUARD_KEY in message.as_dict(only_output_properties=True)
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("can you write me a prescription", "faq"),
+        ("what color is the clonazepam", "faq"),
+        ("What is the dose of Klonopin?", "nlu_fallback"),
+        ("how often can i take ativan", "ask_interaction"),  # no second substance
+    ],
+)
+def test_the_guard_overrides_answers_fallbacks_and_single_substance_questions(
+    text: str, intent: str
+) -> None:
+    entities = [substance("Ativan")] if intent == "ask_interaction" else []
+    [message] = DoseQuestionGuard({}).process([classified(text, intent, entities)])
+    assert message.get("intent")["name"] == DOSE_INTENT
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("i took 6 mg and my friend wont wake up", "report_emergency"),
+        ("how many mg to end it", "express_crisis"),
+        ("i took my 1mg twice by accident", "report_accidental_extra_dose"),
+        ("is 2mg ok while pregnant", "ask_personal_medical_advice"),
+    ],
+)
+def test_safety_and_referral_intents_are_left_alone(text: str, intent: str) -> None:
+    [message] = DoseQuestionGuard({}).process([classified(text, intent)])
+    assert message.get("intent")["name"] == intent
+    assert message.get(GUARD_KEY) is None
+
+
+def test_a_question_about_mixing_keeps_the_interaction_answer() -> None:
+    message = classified(
+        "can i take 1mg klonopin with a beer", "ask_interaction", [substance("beer")]
+    )
+    [message] = DoseQuestionGuard({}).process([message])
+    assert message.get("intent")["name"] == "ask_interaction"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is klonopin addictive",
+        "how much does treatment cost",
+        "/affirm",
+        "what does withdrawal look like",
+    ],
+)
+def test_other_messages_are_left_to_the_classifier(text: str) -> None:
+    [message] = DoseQuestionGuard({}).process([classified(text)])
+    assert message.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "greet", "affirm"])
+def test_a_medication_word_is_enough_when_the_classifier_did_not_understand(intent: str) -> None:
+    [message] = DoseQuestionGuard({}).process([classified("dose question for you", intent)])
+    assert message.get("intent")["name"] == DOSE_INTENT
+    assert message.get(GUARD_KEY)["pattern"] == "medication_words_when_unsure"
+
+
+def test_a_medication_word_alone_does_not_override_an_answer() -> None:
+    [message] = DoseQuestionGuard({}).process([classified("dose question for you", "faq")])
+    assert message.get("intent")["name"] == "faq"
