@@ -34,11 +34,11 @@ OVERVIEW_RESPONSE = "utter_faq/interactions_overview"
 LIFE_THREATENING_RESPONSE = "utter_interaction_life_threatening"
 SHOULD_BE_AVOIDED_RESPONSE = "utter_interaction_should_be_avoided"
 NOT_LISTED_RESPONSE = "utter_interaction_not_listed"
-# The response for each category's `reply` in substances.yml.
+# The response for each category's `reply` in substances.yml (not_listed, like a name the
+# lexicon does not know, gets NOT_LISTED_RESPONSE with the name alone).
 RESPONSE_BY_REPLY = {
     LIFE_THREATENING: LIFE_THREATENING_RESPONSE,
     SHOULD_BE_AVOIDED: SHOULD_BE_AVOIDED_RESPONSE,
-    NOT_LISTED: NOT_LISTED_RESPONSE,
 }
 # What this turn's answer already said, so that utter_interaction_advice, uttered next by a
 # rule, does not repeat it: "dangerous_mix" (a 911 line was given), "overview" (the overview
@@ -78,11 +78,8 @@ def interaction_answers(
         if not value:
             continue
         substance = lexicon.lookup(value)
-        if substance is None:
-            name = shown_name(value)
-            answer = InteractionAnswer(NOT_LISTED_RESPONSE, name, name, False)
-        elif substance.category.reply == NOT_LISTED:
-            name = shown_name(substance.name)
+        if substance is None or substance.category.reply == NOT_LISTED:
+            name = shown_name(substance.name if substance else value)
             answer = InteractionAnswer(NOT_LISTED_RESPONSE, name, name, False)
         else:
             category = substance.category

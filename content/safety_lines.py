@@ -47,7 +47,7 @@ SAFETY_LINES = (
     SafetyLine("Poison Control", re.compile(re.escape(POISON_CONTROL))),
     SafetyLine("SAMHSA Helpline", re.compile(re.escape(SAMHSA_HELPLINE))),
     SafetyLine("don't stop on your own", re.compile(re.escape(LINE_DONT_STOP))),
-    SafetyLine("doctor or pharmacist", re.compile(r"doctor or pharmacist|pharmacist", re.I)),
+    SafetyLine("doctor or pharmacist", re.compile(r"pharmacist", re.I)),
 )
 
 

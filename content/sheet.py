@@ -166,8 +166,12 @@ def render_faq(responses: Mapping[str, list[dict[str, Any]]]) -> list[str]:
     return out
 
 
-def example_answers(lexicon: SubstanceLexicon) -> list[tuple[str, str, str, str]]:
-    """Per category: its key, the article's item, the reply and one answer as visitors see it."""
+def interaction_rows(lexicon: SubstanceLexicon) -> list[str]:
+    """One table row per category of the lexicon.
+
+    Its key, the article's item, the reply, how one of its names is shown to visitors (as
+    action_check_interaction shows it), and all its names.
+    """
     rows = []
     for key, category in lexicon.categories.items():
         members = [s for s in lexicon.substances.values() if s.category.key == key]
@@ -175,7 +179,10 @@ def example_answers(lexicon: SubstanceLexicon) -> list[tuple[str, str, str, str]
         entity = {"entity": SUBSTANCE_ENTITY, "value": example.name, "start": 0}
         [answer] = interaction_answers([entity], lexicon)
         names = ", ".join(s.name for s in members)
-        rows.append((key, category.article_item, category.reply, f"{answer.described} | {names}"))
+        reply = REPLY_NAMES[category.reply]
+        rows.append(
+            f"| `{key}` | {category.article_item} | {reply} | {answer.described} | {names} |"
+        )
     return rows
 
 
@@ -188,10 +195,7 @@ def render_interaction_table(lexicon: SubstanceLexicon) -> list[str]:
         "| Category | The article's item | Reply | Example `{substance}` | Names in the lexicon |",
         "|---|---|---|---|---|",
     ]
-    for key, item, reply, example_and_names in example_answers(lexicon):
-        out.append(f"| `{key}` | {item} | {REPLY_NAMES[reply]} | {example_and_names} |")
-    out.append("")
-    return out
+    return out + interaction_rows(lexicon) + [""]
 
 
 def render_groups(

@@ -142,7 +142,7 @@ class SafetyMatcher:
         words = [self.correct_spelling(word) for word in words_of(text)]
         return Doc(self.nlp.vocab, words=words, lemmas=self.drug_names.lemmas(words))
 
-    def fired_patterns(self, text: str, unsure: bool = True) -> list[SafetyPattern]:
+    def fired_patterns(self, text: str, unsure: bool = False) -> list[SafetyPattern]:
         """Every pattern that fires on `text`, in file order (`only_when_unsure` ones if unsure)."""
         doc = self.doc(text)
         hits: set[tuple[str, str, str]] = set()

@@ -72,11 +72,6 @@ class InteractionCategory:
     reply: str  # one of REPLIES
     article_item: str
 
-    @property
-    def life_threatening(self) -> bool:
-        """Whether the assistant calls this mix dangerous, even deadly."""
-        return self.reply == LIFE_THREATENING
-
 
 @dataclass(frozen=True)
 class Substance:

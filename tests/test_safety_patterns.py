@@ -49,14 +49,16 @@ def test_every_pattern_has_a_positive_and_a_negative_example(router: str, patter
 
 @pytest.mark.parametrize("router, pattern_id, text", examples("match"))
 def test_pattern_fires_on_its_examples(router: str, pattern_id: str, text: str) -> None:
-    assert pattern_id in [pattern.id for pattern in matcher_of(router).fired_patterns(text)]
+    fired = matcher_of(router).fired_patterns(text, unsure=True)
+    assert pattern_id in [pattern.id for pattern in fired]
 
 
 @pytest.mark.parametrize("router, pattern_id, text", examples("no_match"))
 def test_pattern_stays_quiet_on_its_counter_examples(
     router: str, pattern_id: str, text: str
 ) -> None:
-    assert pattern_id not in [pattern.id for pattern in matcher_of(router).fired_patterns(text)]
+    fired = matcher_of(router).fired_patterns(text, unsure=True)
+    assert pattern_id not in [pattern.id for pattern in fired]
 
 
 def test_words_keep_apostrophes_and_drop_punctuation() -> None:
