@@ -19,18 +19,21 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup run test train validate shell actions staff-account lint typecheck evaluate bench stack content-sheet lock clean
+.PHONY: help setup system-packages run test unit train validate shell actions staff-account lint typecheck evaluate bench stack content-sheet lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(INSTALLED): requirements.lock scripts/setup_venv.sh
+system-packages:  ## Install the Debian packages the project needs, if missing (apt-get, sudo when not root)
+	@scripts/install_system_packages.sh
+
+$(INSTALLED): requirements.lock pyproject.toml scripts/setup_venv.sh
 	scripts/setup_venv.sh
 
-$(NODE_MODULES): package.json package-lock.json
+$(NODE_MODULES): package.json package-lock.json | system-packages
 	npm ci --no-audit --no-fund
 
-setup: $(INSTALLED) $(NODE_MODULES)  ## Create .venv (Python 3.10) and node_modules/ from the lock files
+setup: system-packages $(INSTALLED) $(NODE_MODULES)  ## Debian packages, .venv (Python 3.10, the project editable) and node_modules/
 
 train: $(INSTALLED)  ## Train a model (skipped by Rasa's fingerprinting when nothing changed)
 	scripts/train.sh
@@ -38,7 +41,8 @@ train: $(INSTALLED)  ## Train a model (skipped by Rasa's fingerprinting when not
 validate: $(INSTALLED)  ## Check data, domain and config for errors and warnings
 	$(BIN)/python scripts/validate.py
 
-run: train $(NODE_MODULES)  ## Start the bot (:5005), actions (:5055), demo page (:8000) and staff review app (:8100)
+run: setup train  ## Start the bot (:5005), actions (:5055), demo page (:8000) and staff review app (:8100)
+	@scripts/check_python_patch.sh $(BIN)/python
 	scripts/run.sh
 
 shell: train  ## Talk to the bot in the terminal (starts the action server too)
@@ -47,28 +51,31 @@ shell: train  ## Talk to the bot in the terminal (starts the action server too)
 actions: $(INSTALLED)  ## Start only the action server (needs ACTION_SERVER_TOKEN, as the Rasa server)
 	SANIC_HOST=127.0.0.1 $(BIN)/python scripts/run_actions.py --actions actions --port $(ACTION_PORT)
 
-stack: train $(NODE_MODULES)  ## Run the multi-instance deployment here: nginx, 2 Rasa, PostgreSQL, Redis (Debian packages)
+stack: setup train  ## Run the multi-instance deployment here: nginx, 2 Rasa, PostgreSQL, Redis (Debian packages)
 	$(BIN)/python scripts/run_stack.py
 
-test: validate train lint typecheck $(NODE_MODULES)  ## Set up, validate, train, then run the whole test suite
+test: setup validate train lint typecheck  ## Set up, validate, train, then run the whole test suite
 	$(BIN)/pytest
+
+unit: $(INSTALLED)  ## The fast loop: every test that needs neither a trained model nor a server (< 2 min)
+	FUZZ_SCALE=0.2 $(BIN)/pytest -m "not model and not server" -q
 
 staff-account: $(INSTALLED)  ## Create a staff review account: make staff-account EMAIL=ana@center.org NAME="Ana Diaz" [ADMIN=1]
 	@test -n "$(EMAIL)" -a -n "$(NAME)" || { echo 'Usage: make staff-account EMAIL=you@center.org NAME="Your Name" [ADMIN=1]'; exit 2; }
 	$(BIN)/python -m review.cli create-account --email "$(EMAIL)" --name "$(NAME)" $(if $(ADMIN),--admin)
 
 lint: $(INSTALLED)  ## ruff
-	$(BIN)/ruff check actions channels content nlu_components rasa_sdk_plugins review storage tests scripts
-	$(BIN)/ruff format --check actions channels content nlu_components rasa_sdk_plugins review storage tests scripts
+	$(BIN)/ruff check actions channels clinic content devtools nlu_components rasa_sdk_plugins review storage tests scripts
+	$(BIN)/ruff format --check actions channels clinic content devtools nlu_components rasa_sdk_plugins review storage tests scripts
 
 typecheck: $(INSTALLED)  ## mypy
-	$(BIN)/mypy actions channels content nlu_components rasa_sdk_plugins review storage
+	$(BIN)/mypy actions channels clinic content devtools nlu_components rasa_sdk_plugins review storage
 
 evaluate: train  ## Benchmark the NLU model on tests/nlu_test.yml (accuracy, thresholds, speed)
 	$(BIN)/python scripts/evaluate_nlu.py
 	$(BIN)/python scripts/evaluate_safety.py
 
-bench: train $(NODE_MODULES)  ## Benchmark our bot against Rasa's stock bot under load (docs/benchmarks.md; ~15 min)
+bench: setup train  ## Benchmark our bot against Rasa's stock bot under load (docs/benchmarks.md; ~15 min)
 	$(BIN)/python scripts/benchmark.py --measure-training $(BENCH_ARGS)
 
 content-sheet: $(INSTALLED)  ## Write docs/content-review.md, every text the bot can say, for clinical sign-off

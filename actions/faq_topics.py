@@ -1,4 +1,4 @@
-"""Pure helpers about FAQ topics: the topic catalogue and reading the model's output.
+"""Pure helpers about FAQ topics: the topic registry and reading the model's output.
 
 Nothing here talks to Rasa or the visitor; the actions in this package call it.
 """
@@ -6,45 +6,87 @@ Nothing here talks to Rasa or the visitor; the actions in this package call it.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import re
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Dict, Literal, Mapping, Tuple
 
-import yaml
+from pydantic import StrictBool, root_validator, validator
+
+from content.yaml_schema import SchemaModel, Text, read_yaml, validate
 
 FAQ_INTENT = "faq"
 FALLBACK_INTENT = "nlu_fallback"
 CATALOGUE_FILE = Path(__file__).with_name("faq_topics.yml")
+TOPIC_KEY = re.compile(r"[a-z][a-z0-9_]*")
+
+# The safety lines a registry entry can name (their wording: content/safety_lines.py).
+SafetyLineKey = Literal["call_911_first", "call_911", "withdrawal_911", "call_988", "dont_stop"]
 
 
-@dataclass(frozen=True)
-class FaqTopic:
-    """One FAQ topic of faq_topics.yml (its header explains the fields)."""
+class TopicEntry(SchemaModel):
+    """The fields of one topic as faq_topics.yml writes them (its header explains them)."""
+
+    question: Text
+    offers_intake: StrictBool
+    article_section: Text
+    safety_lines: Tuple[SafetyLineKey, ...]
+    shows_contact: StrictBool = False
+
+    @validator("question")
+    def _is_a_question(cls, question: str) -> str:
+        if not question.rstrip().endswith("?"):
+            raise ValueError(f"{question!r} must be a question, ending with '?'")
+        return question
+
+    @validator("safety_lines")
+    def _each_line_once(cls, lines: Tuple[SafetyLineKey, ...]) -> Tuple[SafetyLineKey, ...]:
+        if len(set(lines)) != len(lines):
+            raise ValueError("names a line twice")
+        if {"call_911_first", "call_911"} <= set(lines):
+            raise ValueError("call_911_first and call_911 are the same line: name one")
+        return lines
+
+    @root_validator(skip_on_failure=True)
+    def _one_follow_up(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if values.get("offers_intake") and values.get("shows_contact"):
+            raise ValueError(
+                "offers_intake and shows_contact exclude each other (the intake prompt "
+                "follows a shows_contact answer anyway)"
+            )
+        return values
+
+
+class FaqTopic(TopicEntry):
+    """One FAQ topic of the registry: its fields and its key (the intent is faq/<key>)."""
 
     key: str
-    question: str
-    offers_intake: bool
-    article_section: str
-    shows_contact: bool = False
+
+
+class TopicRegistry(SchemaModel):
+    """The whole file: `topics`, in the order the content review sheet shows them."""
+
+    topics: Dict[str, TopicEntry]
+
+    @validator("topics", pre=True)
+    def _keys_are_intent_names(cls, topics: Any) -> Any:
+        for key in topics if isinstance(topics, dict) else ():
+            if not isinstance(key, str) or not TOPIC_KEY.fullmatch(key):
+                raise ValueError(f"{key!r} is not a topic key: lowercase letters, digits and _")
+        if topics == {}:
+            raise ValueError("lists no topic")
+        return topics
 
 
 @functools.cache
 def load_catalogue(path: Path = CATALOGUE_FILE) -> dict[str, FaqTopic]:
-    """Reads the topic catalogue (once per path); a missing field names its topic."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    catalogue = {}
-    for key, entry in data["topics"].items():
-        try:
-            catalogue[key] = FaqTopic(
-                key=key,
-                question=entry["question"],
-                offers_intake=bool(entry["offers_intake"]),
-                article_section=entry["article_section"],
-                shows_contact=bool(entry.get("shows_contact", False)),
-            )
-        except KeyError as missing:
-            raise ValueError(f"{path}: topic {key!r} has no {missing}") from None
-    return catalogue
+    """Reads and checks the topic registry (once per path): {key: topic}, in file order.
+
+    Raises:
+        content.yaml_schema.InvalidYamlFile: one line per problem, naming the file, the
+            topic and the field (`<file>: topics.<key>.<field>: <what is wrong>`).
+    """
+    registry = validate(read_yaml(path), TopicRegistry, str(path))
+    return {key: FaqTopic(key=key, **entry.dict()) for key, entry in registry.topics.items()}
 
 
 def topic_key(intent_response_key: str | None) -> str | None:

@@ -16,8 +16,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clinic_settings import ClinicSettings, clinic_settings
 from actions.guarded_action import GuardedAction
+from clinic.settings import ClinicSettings, clinic_settings
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ persistence. Two differences:
   length limit, rate limit per conversation, typed `/intent` only when offered.
 
 Session persistence needs python-socketio < 5.10 with Rasa 3.6.21 (see
-requirements.in); tests/test_chat_widget_socketio.py catches the regression.
+requirements.in); tests/integration/test_chat_widget_socketio.py catches the regression.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def feedback_event(events: list[Any], feedback: Feedback) -> SlotSet | None:
 
     The widget shows each paragraph of a response as its own message, so the
     rated text is found inside a BotUttered; stored conversations are redacted
-    (storage/redaction.py), so the redacted text is looked for too. None if the
+    (storage/redaction/), so the redacted text is looked for too. None if the
     bot never said it.
     """
     wanted = {feedback.text, redact_text(feedback.text)}

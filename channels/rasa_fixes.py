@@ -9,7 +9,7 @@ keeps the validator: the same schema, the same checks, the same errors.
 
 Installed by `install()`, which both chat channels call from `from_credentials`
 (channels/guarded_rest.py, channels/chat_widget.py); a second call changes nothing.
-tests/test_rasa_fixes.py checks that it accepts and refuses exactly what Rasa's does.
+tests/unit/channels/test_rasa_fixes.py checks that it accepts and refuses exactly what Rasa's does.
 """
 
 from __future__ import annotations

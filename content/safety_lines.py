@@ -2,12 +2,16 @@
 
 The lines themselves live in domain.yml like every other word the assistant says; the
 constants here are the exact wording the content tests and the review sheet look for.
+Which answer carries which line is the topic registry's (actions/faq_topics.yml), by the
+keys of LINE_OF_KEY.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from actions.faq_topics import SafetyLineKey
 
 # Every answer about overdose starts with it; others that name a deadly risk carry it too.
 LINE_911 = "If someone may be overdosing, call 911 now and stay with them until help arrives."
@@ -24,6 +28,16 @@ LINE_988 = (
 # Every answer about stopping, withdrawal, dependence or tapering (the article: "it's not
 # recommended to stop using a benzodiazepine like clonazepam on your own").
 LINE_DONT_STOP = "Don't stop taking clonazepam or cut down on your own. Talk to a doctor first."
+
+# The registry's keys for the lines above (`safety_lines` in actions/faq_topics.yml).
+# call_911_first and call_911 are the same line: first, or later in the answer.
+LINE_OF_KEY: dict[SafetyLineKey, str] = {
+    "call_911_first": LINE_911,
+    "call_911": LINE_911,
+    "withdrawal_911": LINE_WITHDRAWAL_911,
+    "call_988": LINE_988,
+    "dont_stop": LINE_DONT_STOP,
+}
 
 POISON_CONTROL = "1-800-222-1222"
 SAMHSA_HELPLINE = "1-800-662-4357"
@@ -63,3 +77,12 @@ def safety_lines_in(text: str) -> list[str]:
     if first and SAFETY_LINES[0].in_text(first[0]):
         names[names.index("911")] = "911 first"
     return names
+
+
+def registry_lines_in(text: str) -> set[SafetyLineKey]:
+    """The registry keys of the lines `text` carries (call_911_first: its first message is 911)."""
+    found = {key for key, line in LINE_OF_KEY.items() if line in text}
+    if LINE_911 in text:
+        first = paragraphs(text)[:1] == [LINE_911]
+        found.discard("call_911" if first else "call_911_first")
+    return found

@@ -20,7 +20,9 @@ import yaml
 from actions.check_interaction import interaction_answers
 from actions.faq_topics import FaqTopic, load_catalogue
 from content.article import SOURCE_REFERENCES, section, source_names
+from content.responses_schema import ResponsesFile
 from content.safety_lines import safety_lines_in
+from content.yaml_schema import load_yaml_file
 from nlu_components.substance_lexicon import SUBSTANCE_ENTITY, SubstanceLexicon, substance_lexicon
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -52,16 +54,15 @@ class ResponseGroup:
 
 
 def load_groups(path: Path = GROUPS_FILE) -> list[ResponseGroup]:
-    """Reads content/responses.yml."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Reads content/responses.yml (schema: responses_schema.py)."""
     return [
         ResponseGroup(
-            title=group["title"],
-            article_section=group.get("article_section"),
-            beyond_article=group.get("beyond_article", ""),
-            responses=tuple(group["responses"]),
+            title=group.title,
+            article_section=group.article_section,
+            beyond_article=group.beyond_article,
+            responses=tuple(group.responses),
         )
-        for group in data["groups"]
+        for group in load_yaml_file(path, ResponsesFile).groups
     ]
 
 

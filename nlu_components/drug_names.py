@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from rapidfuzz.distance import OSA
 
+from content.yaml_schema import load_yaml_file
+from nlu_components.lexicon_schema import DrugNamesFile
 from nlu_components.spacy_pipeline import is_english_word, lemmatize_words
 
 DEFAULT_DRUG_NAMES_FILE = Path(__file__).with_name("drug_names.yml")
@@ -17,22 +19,13 @@ MIN_FUZZY_LENGTH = 6
 
 
 def edit_distance(first: str, second: str, limit: int) -> int:
-    """Optimal-string-alignment distance, giving up (returning limit + 1) past limit."""
-    if abs(len(first) - len(second)) > limit:
-        return limit + 1
-    previous_previous: list[int] = []
-    previous = list(range(len(second) + 1))
-    for i, first_char in enumerate(first, start=1):
-        current = [i] + [0] * len(second)
-        for j, second_char in enumerate(second, start=1):
-            cost = 0 if first_char == second_char else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and first_char == second[j - 2] and first[i - 2] == second_char:
-                current[j] = min(current[j], previous_previous[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous_previous, previous = previous, current
-    return previous[-1]
+    """Optimal-string-alignment distance, or limit + 1 when it is more than limit.
+
+    An edit inserts, deletes or replaces a letter, or swaps two adjacent letters
+    ("klonpoin" is 1 from "klonopin"). Every fuzzy match of drug and substance names
+    uses this one metric, so that their distances compare.
+    """
+    return OSA.distance(first, second, score_cutoff=limit)
 
 
 def allowed_typos(word: str) -> int:
@@ -51,10 +44,10 @@ class DrugNameNormaliser:
 
     @classmethod
     def from_file(cls, path: Path = DEFAULT_DRUG_NAMES_FILE) -> DrugNameNormaliser:
-        """Loads ``canonical: [variants]`` from a YAML file."""
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        """Loads ``canonical: [variants]`` from a YAML file (schema: lexicon_schema.py)."""
+        names = load_yaml_file(path, DrugNamesFile).__root__
         mapping: dict[tuple[str, ...], str] = {}
-        for canonical, variants in data.items():
+        for canonical, variants in names.items():
             for variant in [canonical, *variants]:
                 mapping[tuple(variant.lower().split())] = canonical
         return cls(mapping, max(len(variant) for variant in mapping))

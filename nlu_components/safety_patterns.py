@@ -3,7 +3,7 @@
 No Rasa here: `SafetyMatcher.match(text)` takes a visitor's message and says
 whether it is an emergency or a crisis, and which pattern said so. The same
 matcher reads other pattern files of this format for other intents (the dose
-question guard's dose_question_patterns.yml).
+question guard's dose_question_patterns.yml). The files' schema: pattern_schema.py.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from content.yaml_schema import InvalidYamlFile, load_yaml_file
 from nlu_components.drug_names import DrugNameNormaliser, allowed_typos, edit_distance
+from nlu_components.pattern_schema import PatternsFile, expand_word_lists
 from nlu_components.spacy_pipeline import blank_english_with_lemmas
 
 DEFAULT_PATTERNS_FILE = Path(__file__).with_name("safety_patterns.yml")
@@ -64,47 +65,37 @@ def words_of(text: str) -> list[str]:
     return WORD.findall(text.lower().replace("\u2019", "'").replace("`", "'"))
 
 
-def expand_word_lists(value: Any, word_lists: dict[str, list[str]]) -> Any:
-    """Replaces "$name" inside IN / NOT_IN lists by the word list `name`."""
-    if isinstance(value, dict):
-        return {key: expand_word_lists(item, word_lists) for key, item in value.items()}
-    if isinstance(value, str) and value.startswith("$"):
-        return list(word_lists[value[1:]])
-    if isinstance(value, list):
-        expanded: list[Any] = []
-        for item in value:
-            result = expand_word_lists(item, word_lists)
-            is_word_list = isinstance(item, str) and item.startswith("$")
-            expanded.extend(result if is_word_list else [result])
-        return expanded
-    return value
-
-
 def load_patterns(
     path: Path = DEFAULT_PATTERNS_FILE, intents: tuple[str, ...] = INTENT_PRIORITY
 ) -> tuple[list[SafetyPattern], list[str]]:
-    """Reads the patterns (each for one of `intents`) and the words whose misspellings are fixed."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    word_lists = data.get("words", {})
+    """Reads the patterns (each for one of `intents`) and the words whose misspellings are fixed.
+
+    Raises:
+        InvalidYamlFile: naming the file and the field of each problem.
+    """
+    data = load_yaml_file(path, PatternsFile)
+    unknown = [
+        f"patterns[{index}]({entry.id}).intent: unknown intent {entry.intent!r} "
+        f"(expected: {', '.join(intents)})"
+        for index, entry in enumerate(data.patterns)
+        if entry.intent not in intents
+    ]
+    if unknown:
+        raise InvalidYamlFile(str(path), unknown)
     patterns = [
         SafetyPattern(
-            id=entry["id"],
-            intent=entry["intent"],
-            why=entry["why"],
-            match=expand_word_lists(entry.get("match", []), word_lists),
-            match_all=expand_word_lists(entry.get("match_all", []), word_lists),
-            unless=expand_word_lists(entry.get("unless", []), word_lists),
-            examples=entry.get("examples", {}),
-            only_when_unsure=bool(entry.get("only_when_unsure", False)),
+            id=entry.id,
+            intent=entry.intent,
+            why=entry.why,
+            match=expand_word_lists(entry.match, data.words),
+            match_all=expand_word_lists(entry.match_all, data.words),
+            unless=expand_word_lists(entry.unless, data.words),
+            examples=entry.examples.dict(exclude_unset=True),
+            only_when_unsure=entry.only_when_unsure,
         )
-        for entry in data["patterns"]
+        for entry in data.patterns
     ]
-    for pattern in patterns:
-        if pattern.intent not in intents:
-            raise ValueError(f"Safety pattern {pattern.id}: unknown intent {pattern.intent}")
-        if not pattern.match and not pattern.match_all:
-            raise ValueError(f"Safety pattern {pattern.id}: needs match or match_all")
-    return patterns, sorted(set(data.get("spelling", [])))
+    return patterns, sorted(set(data.spelling))
 
 
 class SafetyMatcher:

@@ -21,17 +21,24 @@ How a message is matched (the file's header says the same for staff):
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from content.yaml_schema import InvalidYamlFile, load_yaml_file
 from nlu_components.drug_names import DrugNameNormaliser, allowed_typos, edit_distance
+from nlu_components.lexicon_schema import (  # noqa: F401 - actions import the replies from here
+    LIFE_THREATENING,
+    NOT_LISTED,
+    REPLIES,
+    SHOULD_BE_AVOIDED,
+    WORD,
+    SubstancesFile,
+)
 from nlu_components.spacy_pipeline import (
     blank_english_with_lemmas,
     english_words,
@@ -45,20 +52,10 @@ SUBSTANCE_ENTITY = "substance"
 # What every name of clonazepam becomes; listed names never contain it.
 CLONAZEPAM = "clonazepam"
 
-WORD = re.compile(r"[^\W_]+")
 # Plural endings removed from words spaCy's lookup table does not know ("xanaxes").
 PLURAL_ENDINGS = (("ies", "y"), ("es", ""), ("s", ""))
 # Unknown words whose closest medicine name is remembered (a server runs for weeks).
 MAX_REMEMBERED_CORRECTIONS = 10_000
-
-CATEGORY_FIELDS = ("article_item", "label", "reply")
-# What the assistant says about a category (actions/check_interaction.py picks the response).
-LIFE_THREATENING = "life_threatening"  # dangerous, even deadly: can lead to an overdose
-SHOULD_BE_AVOIDED = "should_be_avoided"  # the article's "should be avoided ... unwanted reactions"
-NOT_LISTED = "not_listed"  # the article does not cover it: ask a pharmacist
-REPLIES = (LIFE_THREATENING, SHOULD_BE_AVOIDED, NOT_LISTED)
-REQUIRED_SUBSTANCE_FIELDS = ("category", "variants")
-OPTIONAL_SUBSTANCE_FIELDS = ("misspellings", "slang", "exclude", "fuzzy", "names_the_category")
 
 Words = tuple[str, ...]
 
@@ -157,83 +154,36 @@ def clonazepam_names_in(words: Words, normaliser: DrugNameNormaliser) -> list[st
     return found
 
 
-def _check_fields(where: str, entry: Any, required: Iterable[str], optional: Iterable[str]) -> None:
-    if not isinstance(entry, dict):
-        raise ValueError(f"{where}: expected a mapping of fields, got {entry!r}")
-    missing = [field for field in required if field not in entry]
-    if missing:
-        raise ValueError(f"{where}: missing field(s) {', '.join(missing)}")
-    unknown = sorted(set(entry) - set(required) - set(optional))
-    if unknown:
-        raise ValueError(f"{where}: unknown field(s) {', '.join(unknown)}")
+def phrases(names: Iterable[str]) -> tuple[Words, ...]:
+    """The words of each name (the schema made sure each has some)."""
+    return tuple(phrase_words(name) for name in names)
 
 
-def parse_categories(data: Any, source: str) -> dict[str, InteractionCategory]:
-    """Reads the `categories` section."""
-    if not isinstance(data, dict) or not data:
-        raise ValueError(f"{source}: `categories` must map category keys to their fields")
-    categories = {}
-    for key, entry in data.items():
-        where = f"{source}: category {key!r}"
-        _check_fields(where, entry, CATEGORY_FIELDS, ())
-        for field in CATEGORY_FIELDS:
-            value = entry[field]
-            if not (isinstance(value, str) and value.strip()):
-                raise ValueError(f"{where}: {field} must be a non-empty text")
-        if entry["reply"] not in REPLIES:
-            raise ValueError(f"{where}: reply must be one of {', '.join(REPLIES)}")
-        categories[key] = InteractionCategory(
-            key=key,
-            label=entry["label"],
-            reply=entry["reply"],
-            article_item=entry["article_item"],
+def load_substances(
+    path: Path = DEFAULT_SUBSTANCES_FILE,
+) -> tuple[dict[str, InteractionCategory], list[SubstanceEntry]]:
+    """Reads a substances file (schema: lexicon_schema.py): its categories and entries.
+
+    Raises:
+        InvalidYamlFile: naming the file and the field of each problem.
+    """
+    data = load_yaml_file(path, SubstancesFile)
+    categories = {
+        key: InteractionCategory(
+            key=key, label=fields.label, reply=fields.reply, article_item=fields.article_item
         )
-    return categories
-
-
-def _phrases(where: str, field: str, value: Any) -> tuple[Words, ...]:
-    if not isinstance(value, list):
-        raise ValueError(f"{where}: {field} must be a list of names")
-    phrases = []
-    for phrase in value:
-        words = phrase_words(phrase) if isinstance(phrase, str) else ()
-        if not words:
-            raise ValueError(f"{where}: {field} has an entry without words: {phrase!r}")
-        phrases.append(words)
-    return tuple(phrases)
-
-
-def parse_substances(
-    data: Any, categories: dict[str, InteractionCategory], source: str
-) -> list[SubstanceEntry]:
-    """Reads the `substances` section; every entry's display name is one of its variants."""
-    if not isinstance(data, dict) or not data:
-        raise ValueError(f"{source}: `substances` must map display names to their fields")
-    entries = []
-    for name, entry in data.items():
-        where = f"{source}: substance {name!r}"
-        _check_fields(where, entry, REQUIRED_SUBSTANCE_FIELDS, OPTIONAL_SUBSTANCE_FIELDS)
-        category = categories.get(entry["category"])
-        if category is None:
-            known = ", ".join(categories)
-            raise ValueError(f"{where}: unknown category {entry['category']!r} (known: {known})")
-        fuzzy = entry.get("fuzzy", True)
-        names_the_category = entry.get("names_the_category", False)
-        for field, value in (("fuzzy", fuzzy), ("names_the_category", names_the_category)):
-            if not isinstance(value, bool):
-                raise ValueError(f"{where}: {field} must be true or false")
-        spellings = _phrases(where, "misspellings", entry.get("misspellings", []))
-        entries.append(
-            SubstanceEntry(
-                substance=Substance(str(name), category, names_the_category),
-                names=_phrases(where, "name", [str(name)])
-                + _phrases(where, "variants", entry["variants"]),
-                spellings=spellings + _phrases(where, "slang", entry.get("slang", [])),
-                exclude=_phrases(where, "exclude", entry.get("exclude", [])),
-                fuzzy=fuzzy,
-            )
+        for key, fields in data.categories.items()
+    }
+    return categories, [
+        SubstanceEntry(
+            substance=Substance(name, categories[fields.category], fields.names_the_category),
+            names=phrases([name, *fields.variants]),
+            spellings=phrases([*fields.misspellings, *fields.slang]),
+            exclude=phrases(fields.exclude),
+            fuzzy=fields.fuzzy,
         )
-    return entries
+        for name, fields in data.substances.items()
+    ]
 
 
 def check_phrases(entries: list[SubstanceEntry], normaliser: DrugNameNormaliser) -> None:
@@ -308,17 +258,13 @@ class SubstanceLexicon:
 
     @classmethod
     def from_file(cls, path: Path = DEFAULT_SUBSTANCES_FILE) -> SubstanceLexicon:
-        """Loads and checks a substances file; raises ValueError saying what is wrong."""
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError(f"{path}: expected the sections `categories` and `substances`")
-        missing = [section for section in ("categories", "substances") if section not in data]
-        if missing:
-            raise ValueError(f"{path}: missing section(s) {', '.join(missing)}")
-        categories = parse_categories(data["categories"], str(path))
-        entries = parse_substances(data["substances"], categories, str(path))
+        """Loads and checks a substances file; raises InvalidYamlFile saying what is wrong."""
+        categories, entries = load_substances(path)
         normaliser = DrugNameNormaliser.from_file()
-        check_phrases(entries, normaliser)
+        try:
+            check_phrases(entries, normaliser)
+        except ValueError as error:
+            raise InvalidYamlFile(str(path), [str(error)]) from error
         return cls(categories, entries, normaliser)
 
     def find(self, text: str) -> list[FoundSubstance]:

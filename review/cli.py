@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from actions.clinic_settings import load_settings
+from clinic.settings import load_settings
 from review import accounts, audit, export
 from review.conversations import FLAGS, ConversationFilter, matching_ids
 from review.indexer import refresh_index

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from actions.clinic_settings import load_settings
+from clinic.settings import load_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = "sqlite:///conversations.db"

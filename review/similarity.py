@@ -13,35 +13,46 @@ How it works:
    (``spacy.lang.en.stop_words.STOP_WORDS``) and negated auxiliaries (``don't``),
    lemmatised with the cached spaCy lookup lemmatizer, and with the names of the
    drug mapped to one term (:data:`DRUG_NAME_TERMS`).
-2. Terms are weighted by TF-IDF over the messages being grouped (sub-linear term
-   frequency, smoothed IDF as in scikit-learn, L2-normalised), so a word that
-   nearly every message contains ("clonazepam") counts for little and the
-   distinctive words ("alcohol", "pregnant") decide the groups.
+2. Terms are weighted by TF-IDF over the messages being grouped: scikit-learn's
+   ``TfidfVectorizer`` (sub-linear term frequency, smoothed IDF, L2-normalised) given
+   the term lists of step 1 as its analyzer's output, so a word that nearly every
+   message contains ("clonazepam") counts for little and the distinctive words
+   ("alcohol", "pregnant") decide the groups.
 3. Single-pass leader/centroid clustering: messages newest first; each joins the
    existing group whose centroid is the most cosine-similar if that similarity is
-   at least ``threshold``, else starts a new group. Ties go to the group created
-   first, so the result is deterministic. Candidate groups come from an inverted
-   index, and the terms a message shares with too many groups to matter are pruned
-   with the Cauchy-Schwarz bound (they alone cannot reach the threshold), which
-   keeps it fast without changing the result.
+   at least ``threshold``, else starts a new group. Ties (up to rounding) go to the
+   group created first, so the result is deterministic. The cosine with a centroid
+   is the sum of the message's similarities with the group's members
+   (``sklearn.metrics.pairwise.linear_kernel``, 512 messages at a time) over the
+   norm of the members' sum.
 
-Speed (measured 2026-11-26 on a 2-core VM, Python 3.10): 5,000 messages (questions
-from data/nlu.yml with up to 3 random English words inserted, about 4,800 distinct
-words) group in 0.32-0.41 s on a quiet machine (0.7-0.9 s while other jobs loaded
-both cores), once the words' lemmas are cached. The first call in a process adds
-about 1 s to load spaCy's lemma tables and look up each new word: 1.5 s in all. The
-candidate pruning was checked to give the same groups as comparing every message
-with every group (2,000 messages, thresholds 0.2, 0.35 and 0.5).
+scikit-learn is imported on first use, like spaCy.
+
+Speed (measured 2026-12-03 on a 2-core VM, Python 3.10, while other jobs loaded both
+cores; best of 7 runs, in five measurements): 5,000 messages (questions from
+data/nlu.yml with up to 3 random English words inserted, about 4,800 distinct words)
+group in 0.32-0.65 s, 2,000 (the report's limit) in 0.11-0.24 s, once the words' lemmas
+are cached. That is as fast as the hand-written TF-IDF and pruned inverted index this
+replaced (0.28-0.63 s and 0.11-0.24 s, timed alternately with it). The first call in a
+process adds about 1 s to load spaCy's lemma tables and look up each new word, and
+0.45 s to import scikit-learn. On 2,000 messages (thresholds 0.2, 0.35 and 0.5, four
+samples each) the groups were those of the hand-written version except where a message
+was exactly as similar to two groups: that version's rounding picked the newer group.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported on first use (see _spacy_lexicon)
+    import numpy as np
+    from numpy.typing import NDArray
+    from scipy.sparse import csr_matrix
 
 # Every way visitors name the drug, mapped to one term so that "klonopin" and
 # "clonazepam" questions group together. Kept deliberately tiny and local: the
@@ -57,6 +68,12 @@ DEFAULT_THRESHOLD = 0.35
 
 # How many key terms a group shows.
 MAX_KEY_TERMS = 4
+
+# Messages whose similarities with the earlier messages are computed at once (a block of
+# 512 x 2,000 similarities is 8 MB).
+_ROWS_PER_BLOCK = 512
+# Similarities to two groups closer than this are a tie (their sums are rounded differently).
+_TIE_TOLERANCE = 1e-9
 
 _PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*\]")  # redaction placeholders: [PHONE], [NAME], ...
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")  # letters/digits, inner apostrophes kept
@@ -123,109 +140,101 @@ def _spacy_lexicon() -> tuple[frozenset[str], Callable[[str], str]]:
     return frozenset(STOP_WORDS), lookup_lemma
 
 
-def _tfidf_vectors(term_lists: Sequence[Sequence[str]]) -> list[dict[str, float]]:
-    """L2-normalised TF-IDF vectors (sub-linear tf, smoothed idf) of non-empty term lists."""
-    document_frequency: Counter[str] = Counter()
-    for terms in term_lists:
-        document_frequency.update(set(terms))
-    count = len(term_lists)
-    idf = {
-        term: math.log((1 + count) / (1 + frequency)) + 1.0
-        for term, frequency in document_frequency.items()
-    }
-    vectors: list[dict[str, float]] = []
-    for terms in term_lists:
-        weights = {
-            term: (1.0 + math.log(frequency)) * idf[term]
-            for term, frequency in Counter(terms).items()
-        }
-        norm = math.sqrt(sum(weight * weight for weight in weights.values()))
-        vectors.append({term: weight / norm for term, weight in weights.items()})
-    return vectors
+def _precomputed_terms(terms: list[str]) -> list[str]:
+    """The vectorizer's analyzer: the messages are given as their :func:`message_terms`."""
+    return terms
 
 
-class _Clusters:
-    """Groups under construction: centroid sums, their norms and an inverted index."""
+def _tfidf_vectors(term_lists: Sequence[list[str]]) -> tuple[csr_matrix, NDArray[np.str_]]:
+    """L2-normalised TF-IDF rows (sub-linear tf, smoothed idf) of non-empty term lists.
 
-    def __init__(self, threshold: float) -> None:
-        self.threshold = threshold
-        self.sums: list[dict[str, float]] = []  # sum of the members' unit vectors
-        self.squared_norms: list[float] = []
-        self.members: list[list[int]] = []
-        self.groups_with_term: dict[str, list[int]] = {}
+    Returns the rows and the term of each column.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    def best_group(self, vector: dict[str, float]) -> int | None:
-        """The most similar group at or above the threshold (the first created on ties), if any."""
-        # Terms shared with the most groups are not used to find candidates while the
-        # norm of their weights stays below the threshold: a group sharing only those
-        # terms has cosine <= that norm < threshold (Cauchy-Schwarz). The same bound
-        # lets a candidate be dropped before its skipped terms are looked at.
-        by_spread = sorted(vector, key=lambda t: (-len(self.groups_with_term.get(t, ())), t))
-        skipped: list[str] = []
-        skipped_squared = 0.0
-        partial: dict[int, float] = {}
-        for term in by_spread:
-            weight = vector[term]
-            if math.sqrt(skipped_squared + weight * weight) < self.threshold:
-                skipped.append(term)
-                skipped_squared += weight * weight
-                continue
-            for group in self.groups_with_term.get(term, ()):
-                partial[group] = partial.get(group, 0.0) + weight * self.sums[group][term]
-        skipped_bound = math.sqrt(skipped_squared)
-        best: int | None = None
-        best_similarity = self.threshold
-        for group in sorted(partial):
-            norm = math.sqrt(self.squared_norms[group])
-            similarity = partial[group] / norm
-            if similarity + skipped_bound < best_similarity:
-                continue
-            sums = self.sums[group]
-            similarity += sum(vector[term] * sums.get(term, 0.0) for term in skipped) / norm
-            if similarity > best_similarity or (best is None and similarity >= self.threshold):
-                best, best_similarity = group, similarity
-        return best
-
-    def add(self, index: int, vector: dict[str, float], group: int | None) -> None:
-        """Adds message ``index`` to ``group``, or to a new group if None."""
-        if group is None:
-            group = len(self.sums)
-            self.sums.append({})
-            self.squared_norms.append(0.0)
-            self.members.append([])
-        sums = self.sums[group]
-        squared_norm = self.squared_norms[group]
-        for term, weight in vector.items():
-            old = sums.get(term)
-            if old is None:
-                old = 0.0
-                self.groups_with_term.setdefault(term, []).append(group)
-            new = old + weight
-            sums[term] = new
-            squared_norm += new * new - old * old
-        self.squared_norms[group] = squared_norm
-        self.members[group].append(index)
+    vectorizer = TfidfVectorizer(analyzer=_precomputed_terms, sublinear_tf=True)
+    vectors = vectorizer.fit_transform(term_lists)
+    return vectors, vectorizer.get_feature_names_out()
 
 
-def _key_terms(
-    member_terms: Sequence[Sequence[str]], member_vectors: Sequence[dict[str, float]]
-) -> tuple[str, ...]:
+def _group_of_each(vectors: csr_matrix, threshold: float) -> tuple[NDArray[np.intp], int]:
+    """Leader/centroid clustering of the rows in order: each row's group, and how many.
+
+    A row joins the group whose centroid is the most cosine-similar, if at least
+    ``threshold``, else starts a new group. Rows are unit vectors, so the cosine with a
+    group's centroid is (the sum of the row's similarities with the members) / (the norm
+    of the members' sum), and that norm grows by 2 * that sum + 1 when the row joins.
+    """
+    import numpy as np
+    from sklearn.metrics.pairwise import linear_kernel
+
+    count = vectors.shape[0]
+    group_of = np.empty(count, dtype=np.intp)
+    squared_norms = np.zeros(count)  # of each group's sum of member vectors
+    groups = 0
+    for start in range(0, count, _ROWS_PER_BLOCK):
+        stop = min(start + _ROWS_PER_BLOCK, count)
+        # Cosine similarities of this block's rows with every row up to the block's end.
+        similarities = linear_kernel(vectors[start:stop], vectors[:stop])
+        for index, similarity in enumerate(similarities, start=start):
+            dots = np.bincount(group_of[:index], weights=similarity[:index], minlength=groups)
+            cosines = dots / np.sqrt(squared_norms[:groups])
+            best = groups
+            most = cosines.max(initial=-1.0)
+            if most >= threshold:
+                # Ties (up to rounding) go to the group created first.
+                best = int(np.argmax(cosines >= most - _TIE_TOLERANCE))
+                squared_norms[best] += 2.0 * dots[best]
+            else:
+                groups += 1
+            squared_norms[best] += similarity[index]
+            group_of[index] = best
+    return group_of, groups
+
+
+def _key_terms(member_terms: Sequence[Sequence[str]], weight: dict[str, float]) -> tuple[str, ...]:
     """Up to 4 terms in the most members (in two or more when the group has several).
 
-    Ties are broken by total TF-IDF weight (the more distinctive first), then
-    alphabetically.
+    Ties are broken by the terms' total TF-IDF weight in the group (``weight``: the more
+    distinctive first), then alphabetically.
     """
     in_members: Counter[str] = Counter()
-    weight: Counter[str] = Counter()
-    for terms, vector in zip(member_terms, member_vectors, strict=True):
+    for terms in member_terms:
         in_members.update(set(terms))
-        weight.update(vector)
     minimum = 2 if len(member_terms) > 1 else 1
     ranked = sorted(
         (term for term, count in in_members.items() if count >= minimum),
         key=lambda term: (-in_members[term], -weight[term], term),
     )
     return tuple(ranked[:MAX_KEY_TERMS])
+
+
+def _similar_groups(
+    messages: Sequence[UnansweredMessage], term_lists: Sequence[list[str]], threshold: float
+) -> list[MessageGroup]:
+    """Groups messages (newest first) by their non-empty term lists, in order of creation."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    vectors, terms = _tfidf_vectors(term_lists)
+    group_of, count = _group_of_each(vectors, threshold)
+    members_of: list[list[int]] = [[] for _ in range(count)]
+    for index, group in enumerate(group_of.tolist()):
+        members_of[group].append(index)
+    # Each group's total TF-IDF weight per term: (group x message membership) @ vectors.
+    membership = csr_matrix(
+        (np.ones(len(group_of)), (group_of, np.arange(len(group_of)))),
+        shape=(count, len(group_of)),
+    )
+    weights = membership @ vectors
+    groups: list[MessageGroup] = []
+    for group, members in enumerate(members_of):
+        row = slice(weights.indptr[group], weights.indptr[group + 1])
+        columns, values = weights.indices[row], weights.data[row]
+        weight = dict(zip(terms[columns].tolist(), values.tolist(), strict=True))
+        key_terms = _key_terms([term_lists[i] for i in members], weight)
+        groups.append(MessageGroup(key_terms, tuple(messages[i] for i in members)))
+    return groups
 
 
 def group_similar(
@@ -256,18 +265,9 @@ def group_similar(
         else:
             without_terms.append(message)
 
-    vectors = _tfidf_vectors(term_lists)
-    clusters = _Clusters(threshold)
-    for index, vector in enumerate(vectors):
-        clusters.add(index, vector, clusters.best_group(vector))
-
-    groups = [
-        MessageGroup(
-            key_terms=_key_terms([term_lists[i] for i in members], [vectors[i] for i in members]),
-            messages=tuple(with_terms[i] for i in members),
-        )
-        for members in clusters.members
-    ]
+    groups: list[MessageGroup] = []
+    if term_lists:
+        groups = _similar_groups(with_terms, term_lists, threshold)
     # Groups were created newest leader first and members appended newest first, so a
     # stable sort by size keeps newer groups first among groups of equal size.
     groups.sort(key=lambda group: -len(group.messages))

@@ -32,37 +32,37 @@ import importlib.util
 import json
 import os
 import platform
-import secrets
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT_ROOT))
-
-from scripts.load_generator import LevelResult, run_level, warm_up  # noqa: E402
-from scripts.local_services import free_port  # noqa: E402
+from devtools.load_generator import LevelResult, run_level, warm_up
+from devtools.processes import (
+    ServerDidNotStart,
+    free_port,
+    log_tail,
+    process_group,
+    started,
+    wait_until_up,
+)
+from devtools.project_files import PROJECT_ROOT
+from devtools.running_system import INHERITED_VARIABLES, running_system
 
 RASA = PROJECT_ROOT / ".venv" / "bin" / "rasa"
 BENCH_DIR = PROJECT_ROOT / ".bench"
 STOCK_DIR = BENCH_DIR / "stock-bot"
 STOCK_TRAINING_FILE = BENCH_DIR / "stock-bot.training.json"
-STARTUP_LIMIT_SECONDS = 300
-STOP_LIMIT_SECONDS = 60
-POLL_SECONDS = 0.1
 SETTLE_SECONDS = 3
 BUSY_LOAD_AVERAGE = 1.0
 MIB = 1024 * 1024
@@ -88,14 +88,6 @@ STOCK_CONVERSATION = (
     "yes",
     "are you a bot?",
     "bye",
-)
-# Variables `make` exports that would point our bot at the default ports.
-INHERITED_VARIABLES = (
-    "ACTION_SERVER_URL",
-    "WIDGET_ORIGINS",
-    "BOT_URL",
-    "REVIEW_DATABASE_URL",
-    "RASA_API_TOKEN",
 )
 QUIET_ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -130,54 +122,9 @@ class Server:
 def base_environment() -> dict[str, str]:
     """This process's environment without make's port defaults; Rasa quiet unless set."""
     env = {**QUIET_ENVIRONMENT, **os.environ}
-    for variable in INHERITED_VARIABLES:
+    for variable in (*INHERITED_VARIABLES, "RASA_API_TOKEN"):
         env.pop(variable, None)
     return env
-
-
-def log_tail(log_file: Path, characters: int = 3000) -> str:
-    """The end of a server's log (Rasa logs no message text at INFO level)."""
-    try:
-        return log_file.read_text(errors="replace")[-characters:]
-    except OSError:
-        return "(no log)"
-
-
-def answers(url: str) -> bool:
-    """Whether a GET of `url` answers at all."""
-    try:
-        with urllib.request.urlopen(url, timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], log_file: Path) -> None:
-    """Polls `url` until it answers; exits with the log's tail if the process dies first."""
-    deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"The server exited early:\n{log_tail(log_file)}")
-        if answers(url):
-            return
-        time.sleep(POLL_SECONDS)
-    sys.exit(f"{url} did not come up in {STARTUP_LIMIT_SECONDS} s:\n{log_tail(log_file)}")
-
-
-def process_group(pgid: int) -> list[tuple[int, str]]:
-    """The (pid, command line) of every live process in the process group."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[2]) == pgid:
-            members.append((int(entry.name), command.strip()))
-    return members
 
 
 def find_pid(pgid: int, *, actions: bool) -> int:
@@ -189,72 +136,18 @@ def find_pid(pgid: int, *, actions: bool) -> int:
     sys.exit(f"No {'action' if actions else 'Rasa'} server process in group {pgid}.")
 
 
-def stop_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the whole process group, SIGKILL if it is still there after a minute."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=STOP_LIMIT_SECONDS)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-@contextmanager
-def started(
-    command: Sequence[str], cwd: Path, env: dict[str, str], log: IO[bytes]
-) -> Iterator[tuple[subprocess.Popen[bytes], float]]:
-    """Starts `command` in its own process group; yields it and its start time."""
-    start = time.monotonic()
-    process = subprocess.Popen(
-        list(command),
-        cwd=cwd,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        yield process, start
-    finally:
-        stop_group(process)
-
-
 # --- serving the two bots -----------------------------------------------------------------
 
 
 @contextmanager
 def serve_ours(work_dir: Path) -> Iterator[Server]:
-    """Our bot as `make run` starts it (scripts/run.sh), on free ports, in `work_dir`."""
-    rasa_port, action_port, widget_port, review_port = (free_port() for _ in range(4))
-    env = {
-        **base_environment(),
-        "RASA_PORT": str(rasa_port),
-        "ACTION_PORT": str(action_port),
-        "WIDGET_PORT": str(widget_port),
-        "REVIEW_PORT": str(review_port),
-        "REVIEW_SECRET_KEY": secrets.token_hex(32),
-        "CONVERSATIONS_DB_URL": f"sqlite:///{work_dir / 'conversations.db'}",
-        "CLINIC_INTAKE_HOURS": "24/7",  # the same intake prompt whatever the time
-    }
-    log_file = work_dir / "ours.log"
-    with (
-        log_file.open("wb") as log,
-        started(["scripts/run.sh"], PROJECT_ROOT, env, log) as (
-            process,
-            start,
-        ),
-    ):
-        url = f"http://localhost:{rasa_port}"
-        wait_until_up(f"{url}/", process, log_file)
-        cold_start = time.monotonic() - start
-        wait_until_up(f"http://localhost:{action_port}/health", process, log_file)
+    """Our bot as `make run` starts it (scripts/run.sh, no HTTP API), on free ports."""
+    with running_system(work_dir, {**QUIET_ENVIRONMENT, "RASA_API_TOKEN": ""}) as system:
         pids = {
-            "rasa": find_pid(process.pid, actions=False),
-            "actions": find_pid(process.pid, actions=True),
+            "rasa": find_pid(system.process.pid, actions=False),
+            "actions": find_pid(system.process.pid, actions=True),
         }
-        yield Server(url, cold_start, pids)
+        yield Server(system.bot_url, system.rasa_ready_seconds, pids)
 
 
 def stock_endpoints(work_dir: Path) -> Path:
@@ -284,13 +177,8 @@ def serve_stock(work_dir: Path) -> Iterator[Server]:
         str(stock_endpoints(work_dir)),
     ]
     log_file = work_dir / "stock.log"
-    with (
-        log_file.open("wb") as log,
-        started(command, STOCK_DIR, base_environment(), log) as (
-            process,
-            start,
-        ),
-    ):
+    start = time.monotonic()
+    with started(command, STOCK_DIR, base_environment(), log_file) as process:
         url = f"http://localhost:{port}"
         wait_until_up(f"{url}/", process, log_file)
         cold_start = time.monotonic() - start
@@ -780,4 +668,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except ServerDidNotStart as error:
+        sys.exit(str(error))

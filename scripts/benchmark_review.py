@@ -1,7 +1,7 @@
 """Benchmark of the staff review app on a realistically sized conversations database.
 
 Fills a fresh database (a SQLite file in a temporary directory, or with
-`--postgres` a throw-away PostgreSQL server from tests/postgres.py) with Rasa's
+`--postgres` a throw-away PostgreSQL server from devtools/services.py) with Rasa's
 `events` table: by default 10,000 made-up conversations of 20 events each,
 spread over the last 90 days, with the mix of flags the review app filters on.
 Event JSON comes from Rasa's own event classes (`as_dict()`), built once per
@@ -21,6 +21,7 @@ stores them; the only phone number is in the fictional 555-01xx range.
 from __future__ import annotations
 
 import argparse
+import functools
 import heapq
 import json
 import math
@@ -32,7 +33,6 @@ import re
 import resource
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -46,11 +46,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT_ROOT))
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa  # noqa: E402 - after SQLALCHEMY_SILENCE_UBER_WARNING is set
 
 CENTER_TIME = ZoneInfo("America/Chicago")
 SECRET_KEY = "benchmark-secret-key-not-for-production-0123456789"
@@ -67,68 +66,25 @@ UNANSWERED_SHARE = 0.08
 THUMBS_DOWN_SHARE = 0.03
 THUMBS_UP_SHARE = 0.05
 
-# Made-up visitor questions per FAQ topic (the bot's faq/<topic> retrieval intents),
-# with a popularity weight: withdrawal, addiction and interactions are asked most.
-FAQ_QUESTIONS: dict[str, tuple[int, tuple[str, ...]]] = {
-    "what_is": (3, ("what is klonopin", "what kind of medicine is clonazepam")),
-    "brand_names": (2, ("is klonopin the same as clonazepam", "what other names does it have")),
-    "schedule": (1, ("is klonopin a controlled substance", "what schedule is clonazepam")),
-    "uses": (3, ("what does klonopin treat", "is clonazepam for panic attacks")),
-    "off_label": (1, ("do doctors give klonopin for sleep", "is clonazepam used for tics")),
-    "how_it_works": (2, ("how does klonopin work in the brain", "how fast does clonazepam work")),
-    "side_effects": (
-        5,
-        (
-            "what are the side effects of klonopin",
-            "does clonazepam make you tired",
-            "can k-pins mess with your memory",
-        ),
-    ),
-    "serious_side_effects": (2, ("which side effects are dangerous", "when should I worry")),
-    "addictive": (6, ("is klonopin addictive", "can you get hooked on clonazepam")),
-    "dependence_vs_addiction": (
-        2,
-        ("what is the difference between dependence and addiction", "am I dependent or addicted"),
-    ),
-    "signs_of_addiction": (
-        3,
-        ("how do I know if my son is addicted to klonopin", "signs someone is abusing benzos"),
-    ),
-    "is_safe": (3, ("is clonazepam safe long term", "is it safe to take klonopin every day")),
-    "misuse_prevalence": (1, ("how common is klonopin misuse", "how many people misuse benzos")),
-    "interactions_overview": (
-        5,
-        (
-            "can I drink alcohol on klonopin",
-            "can I take clonazepam with my antidepressant",
-            "is it ok to mix klonopin and weed",
-        ),
-    ),
-    "overdose": (2, ("can you overdose on klonopin", "how much clonazepam is too much")),
-    "overdose_symptoms": (2, ("what does a klonopin overdose look like", "signs of an overdose")),
-    "withdrawal_symptoms": (
-        6,
-        (
-            "what are withdrawal symptoms from klonopin",
-            "how long does clonazepam withdrawal last",
-            "is withdrawal from k-pins dangerous",
-            "why do I feel so anxious in withdrawal",
-        ),
-    ),
-    "stopping_safely": (
-        4,
-        (
-            "how do I stop taking klonopin safely",
-            "can I quit clonazepam cold turkey",
-            "how slow should a taper be to avoid withdrawal",
-        ),
-    ),
-    "detox": (3, ("do I need detox to get off klonopin", "what happens in benzo withdrawal detox")),
-    "treatment_options": (4, ("what treatment is there for benzo addiction", "how do I get help")),
-    "inpatient": (2, ("do you have inpatient treatment", "how long is a residential stay")),
-    "outpatient_levels": (2, ("what is intensive outpatient", "can I do treatment and still work")),
-    "therapies": (2, ("what therapy do you use for addiction", "do you offer CBT")),
-    "location": (2, ("where are you located", "is there parking at the clinic")),
+# How often visitors ask each FAQ topic, relative to the other topics of the registry
+# (actions/faq_topics.yml), which are asked DEFAULT_POPULARITY: withdrawal, addiction and
+# interactions most. Names a topic the registry lacks, and the benchmark refuses to run.
+DEFAULT_POPULARITY = 2
+POPULARITY = {
+    "addictive": 6,
+    "withdrawal_symptoms": 6,
+    "side_effects": 5,
+    "interactions_overview": 5,
+    "stopping_safely": 4,
+    "treatment_options": 4,
+    "what_is": 3,
+    "uses": 3,
+    "signs_of_addiction": 3,
+    "is_safe": 3,
+    "detox": 3,
+    "schedule": 1,
+    "off_label": 1,
+    "misuse_prevalence": 1,
 }
 PREFIXES = ("", "", "", "hi ", "hello, ", "quick question: ", "sorry to bother you but ")
 SUFFIXES = ("", "", "?", "??", " please", " thanks")
@@ -201,6 +157,27 @@ class Measurement:
     kilobytes: float
 
 
+@functools.cache
+def faq_questions() -> dict[str, tuple[str, ...]]:
+    """Visitor questions per topic of the registry: its held-out examples and its button question.
+
+    The held-out examples (tests/nlu_test.yml) are made-up visitor questions, one set per
+    topic (tests/data_checks/test_topic_registry.py sees to it), so a new topic is in the
+    benchmark without touching this script.
+    """
+    from actions.faq_topics import load_catalogue
+    from devtools.project_files import examples_by_intent
+
+    catalogue = load_catalogue()
+    unknown = sorted(set(POPULARITY) - set(catalogue))
+    if unknown:
+        raise SystemExit(f"POPULARITY names topics not in actions/faq_topics.yml: {unknown}")
+    held_out = examples_by_intent("tests/nlu_test.yml")
+    return {
+        key: (*held_out.get(f"faq/{key}", ()), topic.question) for key, topic in catalogue.items()
+    }
+
+
 # --- Events ------------------------------------------------------------------------------
 
 
@@ -221,7 +198,7 @@ class EventTemplates:
 
     def visitor(self, text: str, intent: str, confidence: float) -> dict[str, Any]:
         """A visitor message as Rasa parsed it (`faq/<topic>` carries the response selector)."""
-        from tests.review_data import visitor
+        from devtools.conversation_events import visitor
 
         def build() -> Any:
             return visitor(text, intent, 0.0, confidence)
@@ -279,11 +256,12 @@ class ConversationBuilder:
     def faq(self) -> tuple[Block, str]:
         """A question on a FAQ topic and its answer; returns the block and the response name."""
         t, rng = self.templates, self.rng
-        topics = list(FAQ_QUESTIONS)
-        weights = [FAQ_QUESTIONS[topic][0] for topic in topics]
+        questions = faq_questions()
+        topics = list(questions)
+        weights = [POPULARITY.get(topic, DEFAULT_POPULARITY) for topic in topics]
         topic = rng.choices(topics, weights)[0]
         response = f"utter_faq/{topic}"
-        text = self._question(rng.choice(FAQ_QUESTIONS[topic][1]))
+        text = self._question(rng.choice(questions[topic]))
         block = [
             t.visitor(text, f"faq/{topic}", rng.choice(CONFIDENCES)),
             t.action("utter_faq"),
@@ -736,10 +714,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan = Plan(
         arguments.conversations, arguments.events_per_conversation, arguments.days, arguments.seed
     )
+    faq_questions()  # a POPULARITY topic missing from the registry stops it here, not in the fill
     started = time.perf_counter()
     database: AbstractContextManager[str]
     if arguments.postgres:
-        from tests.postgres import temporary_postgres
+        from devtools.services import temporary_postgres
 
         database = temporary_postgres()
     else:

@@ -11,11 +11,9 @@ docs/nlu-evaluation.md.
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import platform
 import statistics
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -23,13 +21,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from devtools.nlu_evaluation import DOSE_INTENT, REFERRAL_INTENTS, load_agent
+from devtools.project_files import examples_by_intent
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT_ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 GATE_THRESHOLDS = (0.2, 0.3, 0.35, 0.4, 0.5, 0.6)
-DOSE_INTENT = "ask_dose_or_prescription"
-REFERRALS = (DOSE_INTENT, "ask_personal_medical_advice")
 
 
 @dataclass(frozen=True)
@@ -43,27 +41,13 @@ class Prediction:
     seconds: float
 
 
-def load_agent() -> Any:
-    """The latest trained model."""
-    import structlog
-    from rasa.core.agent import Agent
-
-    from tests.conftest import latest_model
-
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    return Agent.load(str(latest_model()))
-
-
 async def dose_outcomes(agent: Any, path: str) -> Counter[str]:
     """What each dose, pill or prescription question of `path` got: referral, FAQ, other."""
-    from tests.conftest import examples_by_intent
-
     outcomes: Counter[str] = Counter()
     for text in examples_by_intent(path).get(DOSE_INTENT, []):
         intent = (await agent.parse_message(text))["intent"]["name"]
-        outcomes[
-            "referral" if intent in REFERRALS else "FAQ answer" if intent == "faq" else intent
-        ] += 1
+        referral = intent in REFERRAL_INTENTS
+        outcomes["referral" if referral else "FAQ answer" if intent == "faq" else intent] += 1
     return outcomes
 
 
@@ -74,8 +58,6 @@ async def dose_outcomes_of(agent: Any, sets: dict[str, str]) -> dict[str, Counte
 
 async def predict_all(agent: Any) -> list[Prediction]:
     """Parses every held-out example with the model."""
-    from tests.conftest import examples_by_intent
-
     predictions = []
     for expected, examples in examples_by_intent("tests/nlu_test.yml").items():
         for text in examples:

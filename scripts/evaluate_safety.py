@@ -8,14 +8,14 @@ machine and date, in docs/safety-evaluation.md.
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
-import sys
 from datetime import date
 from pathlib import Path
 
+from devtools.nlu_evaluation import load_agent
+from devtools.project_files import load_yaml
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT_ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 EXPECTED = {
@@ -29,13 +29,7 @@ SAFETY_INTENTS = {"report_emergency", "express_crisis"}
 
 async def main() -> None:
     """Prints one table row per category of the safety test set."""
-    import structlog
-    from rasa.core.agent import Agent
-
-    from tests.conftest import latest_model, load_yaml
-
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    agent = Agent.load(str(latest_model()))
+    agent = load_agent()
     cases = load_yaml("tests/safety_test_set.yml")
     print(f"# Safety evaluation, {date.today().isoformat()}")
     print()

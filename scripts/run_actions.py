@@ -23,7 +23,6 @@ def main() -> None:
     """Runs rasa-sdk's action server with the project importable and no TensorFlow/JAX."""
     for module in ("tensorflow", "jax"):
         sys.modules.setdefault(module, None)  # type: ignore[arg-type]  # import -> ImportError
-    sys.path.insert(0, str(PROJECT_ROOT))
     from rasa_sdk.__main__ import main as run_action_server
 
     run_action_server()

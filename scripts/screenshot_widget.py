@@ -12,8 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from scripts.browser import launch_chromium  # noqa: E402
+from devtools.browser import launch_chromium
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 VIEWPORTS = {"desktop": (1280, 800), "mobile": (375, 740)}

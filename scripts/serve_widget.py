@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 import os
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,8 +54,7 @@ def render_demo_page(template: str, values: dict[str, str]) -> str:
 
 def create_app(bot_url: str) -> web.Application:
     """The aiohttp application serving the widget and the demo page."""
-    sys.path.insert(0, str(PROJECT_ROOT))
-    from actions.clinic_settings import clinic_settings
+    from clinic.settings import clinic_settings
 
     settings = clinic_settings()
     page = render_demo_page(

@@ -20,4 +20,6 @@ fi
 # pkg_resources module that spaCy and Rasa import.
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip==24.0 setuptools==70.3.0
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.lock
+# The project itself, editable: its packages import from here without sys.path edits.
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 touch "$venv/.installed-requirements"

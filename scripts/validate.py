@@ -6,8 +6,8 @@ uttered by a custom action (``dispatcher.utter_message(response="utter_...")``)
 command, with those responses counted as used. Unlike `--fail-on-warnings`
 (which, in Rasa 3.6, lets an unused response or intent through), it fails on
 every warning except two that Rasa 3.6 always raises. The response names are
-found in the action and channel modules' source; tests/test_validate.py checks that each
-one exists in the domain.
+found in the action and channel modules' source; tests/unit/scripts/test_validate.py
+checks that each one exists in the domain.
 """
 
 from __future__ import annotations
@@ -90,5 +90,4 @@ def main(project_root: Path = PROJECT_ROOT) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(PROJECT_ROOT))
     sys.exit(main())

@@ -3,7 +3,7 @@
 The bot decides on the visitor's original message, in memory; what is written
 has phone numbers, e-mail addresses, SSNs, dates of birth, street addresses,
 card numbers and introduced names replaced by typed placeholders
-(storage/redaction.py) in user text, parse data, metadata, slot values and bot
+(storage/redaction/) in user text, parse data, metadata, slot values and bot
 text. Later turns of a conversation are read back redacted too.
 
 When the database cannot be reached, conversations are held in this process's

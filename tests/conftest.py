@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-MODEL_DIR = PROJECT_ROOT / "models"
+from devtools.project_files import latest_model, load_yaml
+
+TESTS = Path(__file__).resolve().parent
+# What a test needs, from its folder or its fixtures: `model` a trained model, `server` a
+# server or browser it starts. `make unit` runs the tests that need neither.
+MARKER_OF_FOLDER = {"model": "model", "integration": "server"}
+MARKER_OF_FIXTURE = {"agent": "model", "system": "server", "browser": "server"}
 
 os.environ.setdefault("ACTION_SERVER_URL", "http://localhost:5055/webhook")
 os.environ.setdefault("ACTION_SERVER_TOKEN", "token-for-tests-only")
@@ -28,36 +31,18 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 
-def load_yaml(relative_path: str) -> Any:
-    return yaml.safe_load((PROJECT_ROOT / relative_path).read_text(encoding="utf-8"))
-
-
-ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
-
-
-def examples_by_intent(relative_path: str) -> dict[str, list[str]]:
-    """Reads a Rasa NLU YAML file into {intent: [example, ...]}, entity markup removed."""
-    result: dict[str, list[str]] = {}
-    for block in load_yaml(relative_path)["nlu"]:
-        if "intent" not in block:
-            continue
-        lines = block["examples"].strip().splitlines()
-        result[block["intent"]] = [
-            ENTITY_MARKUP.sub(r"\1", line.strip()[2:].strip()) for line in lines
-        ]
-    return result
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks each test `model` and/or `server` by its folder and the fixtures it uses."""
+    for item in items:
+        needs = {MARKER_OF_FOLDER.get(item.path.relative_to(TESTS).parts[0])}
+        needs |= {MARKER_OF_FIXTURE.get(name) for name in getattr(item, "fixturenames", ())}
+        for marker in sorted(needs - {None}):
+            item.add_marker(marker)
 
 
 @pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
     return load_yaml("domain.yml")
-
-
-def latest_model() -> Path:
-    models = sorted(MODEL_DIR.glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
-    if not models:
-        pytest.fail("No trained model in models/: run `make train` (make test does it).")
-    return models[-1]
 
 
 @pytest.fixture(scope="session")
@@ -68,34 +53,18 @@ def agent() -> Any:
     return Agent.load(str(latest_model()))
 
 
-def tracker_with(
-    latest_message: dict[str, Any], slots: dict[str, Any], latest_action_name: str
-) -> Any:
-    """A rasa-sdk Tracker as the action server receives it, built inline."""
-    from rasa_sdk import Tracker
-
-    return Tracker(
-        sender_id="test-visitor",
-        slots=slots,
-        latest_message=latest_message,
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name=latest_action_name,
-    )
-
-
 @pytest.fixture(scope="session")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The whole system as `make run` starts it, shared by the end-to-end tests."""
-    from tests.running_system import running_system
+    from devtools.running_system import running_system
 
     with running_system(tmp_path_factory.mktemp("logs")) as running:
         yield running
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.server)]
+)
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
@@ -103,7 +72,7 @@ def database_url(
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('database') / 'conversations.db'}"
     else:
-        from tests.postgres import temporary_postgres
+        from devtools.services import temporary_postgres
 
         with temporary_postgres() as url:
             yield url
@@ -114,7 +83,7 @@ def browser() -> Iterator[Any]:
     """Debian's chromium driven by Playwright (never `playwright install`), one per module."""
     from playwright.sync_api import sync_playwright
 
-    from scripts.browser import launch_chromium
+    from devtools.browser import launch_chromium
 
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)

@@ -1,0 +1,30 @@
+"""What counts as the right outcome when the trained model is measured (tests, `make evaluate`)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from devtools.project_files import latest_model
+
+DOSE_INTENT = "ask_dose_or_prescription"
+# A dose, pill or prescription question is handled well when it is referred to the
+# visitor's doctor or pharmacist, by either of these intents' answers.
+REFERRAL_INTENTS = frozenset({DOSE_INTENT, "ask_personal_medical_advice"})
+
+
+def predicted_label(parse_data: dict[str, Any]) -> str:
+    """'faq/<topic>' for FAQ answers, else the intent name."""
+    intent = parse_data["intent"]["name"]
+    if intent == "faq":
+        return str(parse_data["intent"]["full_retrieval_intent_name"])
+    return str(intent)
+
+
+def load_agent() -> Any:
+    """The latest trained model, with Rasa's structured logs quiet below WARNING."""
+    import structlog
+    from rasa.core.agent import Agent
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    return Agent.load(str(latest_model()))

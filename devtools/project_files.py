@@ -1,0 +1,44 @@
+"""The project's own files as the scripts and tests read them: YAML, NLU examples, the model."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from content.yaml_schema import read_yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+MODEL_DIR = PROJECT_ROOT / "models"
+
+ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+
+
+def load_yaml(relative_path: str) -> Any:
+    """A YAML file of the project, by its path from the project root."""
+    return read_yaml(PROJECT_ROOT / relative_path)
+
+
+def examples_by_intent(relative_path: str) -> dict[str, list[str]]:
+    """Reads a Rasa NLU YAML file into {intent: [example, ...]}, entity markup removed."""
+    result: dict[str, list[str]] = {}
+    for block in load_yaml(relative_path)["nlu"]:
+        if "intent" not in block:
+            continue
+        lines = block["examples"].strip().splitlines()
+        result[block["intent"]] = [
+            ENTITY_MARKUP.sub(r"\1", line.strip()[2:].strip()) for line in lines
+        ]
+    return result
+
+
+class NoTrainedModel(FileNotFoundError):
+    """models/ has no trained model."""
+
+
+def latest_model() -> Path:
+    """The newest trained model in models/."""
+    models = sorted(MODEL_DIR.glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
+    if not models:
+        raise NoTrainedModel("No trained model in models/: run `make train` (make test does it).")
+    return models[-1]

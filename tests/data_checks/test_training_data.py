@@ -1,0 +1,86 @@
+"""The training and held-out test data: enough, varied, separate, and free of personal data."""
+
+import re
+
+import pytest
+
+from devtools.project_files import examples_by_intent, load_yaml
+
+TRAINING = examples_by_intent("data/nlu.yml")
+SAFETY_SET = load_yaml("tests/safety_test_set.yml")
+DEV_SET = examples_by_intent("tests/nlu_dev.yml")
+HELD_OUT = {
+    **examples_by_intent("tests/nlu_test.yml"),
+    "report_emergency": SAFETY_SET["emergencies"],
+    "express_crisis": SAFETY_SET["crises"] + SAFETY_SET["lethal_dose_questions"],
+    "report_accidental_extra_dose": SAFETY_SET["extra_dose"],
+    "near_misses": [case["text"] for case in SAFETY_SET["near_misses"]],
+}
+DRUG_NAME_VARIANTS = (
+    "klonopin",
+    "rivotril",
+    "k pin",
+    "k-pin",
+    "benzo",
+    "klonipin",
+    "clonazapam",
+    "clonopin",
+)
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.lower().strip(" ?.!").split())
+
+
+@pytest.mark.parametrize("intent", sorted(TRAINING))
+def test_every_intent_has_at_least_25_distinct_examples(intent: str) -> None:
+    examples = {normalised(example) for example in TRAINING[intent]}
+    assert len(examples) >= 25
+
+
+@pytest.mark.parametrize("intent", sorted(TRAINING))
+def test_every_intent_has_held_out_examples(intent: str) -> None:
+    assert len(HELD_OUT.get(intent, [])) >= 6
+
+
+def test_safety_set_is_large_enough() -> None:
+    emergencies_and_crises = sum(
+        len(SAFETY_SET[key]) for key in ("emergencies", "crises", "lethal_dose_questions")
+    )
+    assert emergencies_and_crises >= 60
+    assert len(SAFETY_SET["near_misses"]) >= 40
+
+
+def test_held_out_examples_never_appear_in_training() -> None:
+    training = {normalised(example) for examples in TRAINING.values() for example in examples}
+    held_out = [*HELD_OUT.values(), *DEV_SET.values()]
+    leaked = [e for examples in held_out for e in examples if normalised(e) in training]
+    assert leaked == []
+
+
+def test_the_dev_and_test_sets_do_not_share_a_message() -> None:
+    test_set = {normalised(e) for examples in HELD_OUT.values() for e in examples}
+    shared = [e for examples in DEV_SET.values() for e in examples if normalised(e) in test_set]
+    assert shared == []
+
+
+def test_no_example_is_used_for_two_intents() -> None:
+    seen: dict[str, str] = {}
+    for intent, examples in TRAINING.items():
+        for example in examples:
+            assert seen.setdefault(normalised(example), intent) == intent, example
+
+
+def test_examples_use_the_names_visitors_use() -> None:
+    text = " ".join(e.lower() for examples in TRAINING.values() for e in examples)
+    for variant in DRUG_NAME_VARIANTS:
+        assert variant in text
+
+
+PERSONAL_DATA = re.compile(r"\b\d{3}[-. ]\d{3}[-. ]\d{4}\b|[\w.+-]+@[\w-]+\.\w+")
+
+
+@pytest.mark.parametrize("data", [TRAINING, HELD_OUT, DEV_SET], ids=["training", "held_out", "dev"])
+def test_no_phone_numbers_or_emails_in_examples(data: dict[str, list[str]]) -> None:
+    found = [e for examples in data.values() for e in examples if PERSONAL_DATA.search(e)]
+    assert found == []

@@ -1,0 +1,195 @@
+"""Two Rasa instances behind nginx on PostgreSQL and Redis (devtools/stack.py), broken.
+
+One stack for the module (starting it takes a minute or two). The tests run in
+file order; the last one kills an instance.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from devtools.project_files import latest_model, load_yaml
+from devtools.services import ServiceError
+from devtools.stack import Stack, running_stack
+
+FAILURE_TEXT = load_yaml("domain.yml")["responses"]["utter_something_went_wrong"][0]["text"]
+EMERGENCY_REMINDER = load_yaml("domain.yml")["responses"]["utter_emergency_reminder"][0]["text"]
+HEALTH_WAIT_SECONDS = 90
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    latest_model()  # fail clearly if nothing is trained
+    try:
+        with running_stack(tmp_path_factory.mktemp("stack"), api_token="stack-test-token") as up:
+            yield up
+    except ServiceError as error:
+        pytest.fail(str(error))
+
+
+def post(url: str, body: Any) -> tuple[int, Any]:
+    """Status and decoded JSON of a POST."""
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=90) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def say(base_url: str, sender: str, message: str) -> list[dict[str, Any]]:
+    """The bot's replies; the request must succeed."""
+    status, replies = post(
+        f"{base_url}/webhooks/rest/webhook", {"sender": sender, "message": message}
+    )
+    assert status == 200, replies
+    return list(replies)
+
+
+def texts(replies: list[dict[str, Any]]) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def health(base_url: str) -> tuple[int, dict[str, Any]]:
+    try:
+        with urllib.request.urlopen(f"{base_url}/webhooks/health/", timeout=30) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def stored_events(stack: Stack, sender: str) -> list[dict[str, Any]]:
+    """The conversation's rows in PostgreSQL, in the order they were written."""
+    engine = sa.create_engine(stack.postgres.url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text(
+                    "SELECT type_name, timestamp, data FROM events WHERE sender_id = :s ORDER BY id"
+                ),
+                {"s": sender},
+            ).all()
+    finally:
+        engine.dispose()
+    return [{"type": row[0], "timestamp": row[1], **json.loads(row[2])} for row in rows]
+
+
+def user_texts(events: list[dict[str, Any]]) -> list[str]:
+    return [event["text"] for event in events if event["type"] == "user"]
+
+
+QUESTIONS = [
+    "is klonopin addictive?",
+    "can I drink alcohol while taking clonazepam?",
+    "what are the withdrawal symptoms?",
+    "how long does klonopin stay in your system?",
+    "what is clonazepam used for?",
+    "what are the side effects of klonopin?",
+    "can you overdose on klonopin?",
+    "is it safe to take klonopin while pregnant?",
+]
+
+
+def test_alternating_instances_store_every_event_once_and_in_order(stack: Stack) -> None:
+    sender = "stack-alternating"
+    # Each pair is sent at the same moment, one message to each instance: the
+    # Redis lock store makes the second wait for the first to be stored.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for first, second in zip(QUESTIONS[::2], QUESTIONS[1::2], strict=True):
+            replies = list(
+                pool.map(
+                    lambda pair: say(stack.rasa_url(pair[0]), sender, pair[1]),
+                    [(0, first), (1, second)],
+                )
+            )
+            for reply in replies:
+                assert texts(reply) and FAILURE_TEXT not in texts(reply)
+
+    events = stored_events(stack, sender)
+    assert sorted(user_texts(events)) == sorted(QUESTIONS)  # none lost, none twice
+    keys = [
+        (event["type"], event["timestamp"], json.dumps(event, sort_keys=True)) for event in events
+    ]
+    assert len(keys) == len(set(keys))  # no event written twice
+    timestamps = [event["timestamp"] for event in events]
+    assert timestamps == sorted(timestamps)  # written in the order they happened
+    # Turns are not interleaved: every message is answered and the bot goes
+    # back to listening before the next message's events begin.
+    turns: list[list[dict[str, Any]]] = []
+    for event in events:
+        if event["type"] == "user":
+            turns.append([])
+        elif turns:
+            turns[-1].append(event)
+    assert len(turns) == len(QUESTIONS)
+    for turn in turns:
+        assert any(event["type"] == "bot" for event in turn)
+        assert turn[-1]["type"] == "action" and turn[-1]["name"] == "action_listen"
+
+
+def test_a_database_outage_is_reported_and_the_conversation_survives_it(stack: Stack) -> None:
+    instance = stack.rasa_url(0)  # a visitor's socket stays on one instance
+    sender = "stack-outage"
+    assert "addict" in texts(say(instance, sender, "is klonopin addictive?")).lower()
+    assert health(instance)[0] == 200
+
+    stack.postgres.stop()
+    try:
+        status, report = health(instance)
+        assert status == 503
+        assert report["conversation_database"]["reachable"] is False
+        # Visitors are still answered, with their conversation's context.
+        emergency = texts(say(instance, sender, "my friend took too many pills and won't wake up"))
+        assert "911" in emergency
+        assert "911" in texts(say(instance, sender, "yes"))
+        status, report = health(instance)
+        assert status == 503
+        assert report["conversation_database"]["conversations_waiting_to_be_written"] >= 1
+    finally:
+        stack.postgres.start()
+
+    deadline = time.monotonic() + HEALTH_WAIT_SECONDS
+    while health(instance)[0] != 200 and time.monotonic() < deadline:
+        time.sleep(1)
+    status, report = health(instance)
+    assert status == 200, report
+    assert report["conversation_database"]["conversations_waiting_to_be_written"] == 0
+
+    # The conversation goes on where it was: still in the emergency.
+    assert EMERGENCY_REMINDER.split(".")[0] in texts(say(instance, sender, "no"))
+    messages = user_texts(stored_events(stack, sender))
+    assert messages == [
+        "is klonopin addictive?",
+        "my friend took too many pills and won't wake up",
+        "yes",
+        "no",
+    ]
+
+
+def test_a_killed_instance_hands_the_conversation_to_the_other(stack: Stack) -> None:
+    sender = "stack-failover"
+    replies = say(stack.rasa_url(0), sender, "is klonopin addictive?")
+    offered = [button["payload"] for reply in replies for button in reply.get("buttons", [])]
+    assert "/affirm" in offered  # the intake offer
+
+    stack.kill_rasa(0)
+
+    # Through nginx, which finds instance 1: it honours the button only because
+    # it sees the offer in the conversation's history.
+    accepted = texts(say(stack.url, sender, "/affirm"))
+    assert "Our intake team" in accepted
+    assert user_texts(stored_events(stack, sender)) == ["is klonopin addictive?", "/affirm"]
+    # And the next messages keep going to the instance that is left.
+    for question in QUESTIONS[:3]:
+        assert FAILURE_TEXT not in texts(say(stack.url, sender, question))

@@ -1,0 +1,79 @@
+"""storage/tracker_store.py: conversations run through the bot, then the raw database rows.
+
+Every identifier planted in tests/redaction_corpus.yml must be absent from what
+was written, and the bot must have answered exactly as with no redaction. On
+SQLite (the default) and on a real PostgreSQL server (devtools/services.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from devtools.project_files import latest_model, load_yaml
+
+CORPUS = load_yaml("tests/redaction_corpus.yml")
+PLANTED = CORPUS["redacted"]
+
+
+async def bot_texts(agent: Any, sender_id: str, message: str) -> list[str]:
+    return [
+        reply.get("text", "") for reply in await agent.handle_text(message, sender_id=sender_id)
+    ]
+
+
+def load_agent(tracker_store_url: str | None = None) -> Any:
+    from rasa.core.agent import Agent
+    from rasa.shared.core.domain import Domain
+    from rasa.utils.endpoints import EndpointConfig
+
+    from storage.tracker_store import RedactingSQLTrackerStore
+
+    nowhere = EndpointConfig(url="http://127.0.0.1:9/webhook")  # answers without the actions
+    if tracker_store_url is None:
+        return Agent.load(str(latest_model()), action_endpoint=nowhere)
+    store = RedactingSQLTrackerStore(Domain.load("domain.yml"), host=tracker_store_url)
+    return Agent.load(str(latest_model()), action_endpoint=nowhere, tracker_store=store)
+
+
+@pytest.fixture(scope="module")
+def plain_answers() -> dict[str, list[str]]:
+    """What the bot answers every planted message with, stored nowhere."""
+    agent = load_agent()
+
+    async def answer_all() -> dict[str, list[str]]:
+        return {
+            case["text"]: await bot_texts(agent, f"plain-{number}", case["text"])
+            for number, case in enumerate(PLANTED)
+        }
+
+    return asyncio.run(answer_all())
+
+
+async def test_no_planted_identifier_reaches_the_database_and_answers_are_unchanged(
+    database_url: str, plain_answers: dict[str, list[str]]
+) -> None:
+    agent = load_agent(database_url)
+    for number, case in enumerate(PLANTED):
+        answer = await bot_texts(agent, f"redaction-{number}", case["text"])
+        assert answer == plain_answers[case["text"]], case["text"]
+
+    with sa.create_engine(database_url).connect() as connection:
+        rows = [data for (data,) in connection.execute(sa.text("SELECT data FROM events"))]
+    stored = "\n".join(rows).lower()
+    assert len(rows) > len(PLANTED)
+    leaked = [
+        identifier
+        for case in PLANTED
+        for identifier in case["identifiers"]
+        if identifier.lower() in stored
+    ]
+    assert leaked == []
+
+    await agent.handle_text("my name is Dana Whitfield, call me at 816.555.0199", sender_id="back")
+    tracker = await agent.tracker_store.retrieve("back")
+    texts = [event.text for event in tracker.events if getattr(event, "text", None)]
+    assert texts[0] == "my name is [NAME], call me at [PHONE]"  # read back redacted too
