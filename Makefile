@@ -71,9 +71,10 @@ lint: $(INSTALLED)  ## ruff
 typecheck: $(INSTALLED)  ## mypy
 	$(BIN)/mypy actions channels clinic content devtools nlu_components rasa_sdk_plugins review storage
 
-evaluate: train  ## Benchmark the NLU model on tests/nlu_test.yml (accuracy, thresholds, speed)
+evaluate: train  ## Measure the model: tests/nlu_test.yml, the safety set, the independent sets (dev, test)
 	$(BIN)/python scripts/evaluate_nlu.py
 	$(BIN)/python scripts/evaluate_safety.py
+	$(BIN)/python scripts/evaluate_independent.py
 
 bench: setup train  ## Benchmark our bot against Rasa's stock bot under load (docs/benchmarks.md; ~15 min)
 	$(BIN)/python scripts/benchmark.py --measure-training $(BENCH_ARGS)

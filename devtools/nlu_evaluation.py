@@ -21,10 +21,16 @@ def predicted_label(parse_data: dict[str, Any]) -> str:
     return str(intent)
 
 
-def load_agent() -> Any:
-    """The latest trained model, with Rasa's structured logs quiet below WARNING."""
+def load_agent(without_action_server: bool = False) -> Any:
+    """The latest trained model, with Rasa's structured logs quiet below WARNING.
+
+    `without_action_server`: actions are sent where nothing listens, so what the bot says
+    is what the Rasa server says on its own (the safety replies must not need actions).
+    """
     import structlog
     from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
 
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    return Agent.load(str(latest_model()))
+    nowhere = EndpointConfig(url="http://127.0.0.1:9/webhook") if without_action_server else None
+    return Agent.load(str(latest_model()), action_endpoint=nowhere)
