@@ -21,16 +21,29 @@ def predicted_label(parse_data: dict[str, Any]) -> str:
     return str(intent)
 
 
-def load_agent(without_action_server: bool = False) -> Any:
-    """The latest trained model, with Rasa's structured logs quiet below WARNING.
+# The discard port: nothing listens, a connection is refused at once.
+NO_ACTION_SERVER_URL = "http://127.0.0.1:9/webhook"
 
-    `without_action_server`: actions are sent where nothing listens, so what the bot says
-    is what the Rasa server says on its own (the safety replies must not need actions).
+
+def agent_without_action_server(tracker_store: Any = None) -> Any:
+    """The latest trained model, its actions sent where nothing listens.
+
+    What the bot says is then what the Rasa server says on its own (the safety replies
+    must not need the action server).
     """
-    import structlog
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
+    nowhere = EndpointConfig(url=NO_ACTION_SERVER_URL)
+    return Agent.load(str(latest_model()), action_endpoint=nowhere, tracker_store=tracker_store)
+
+
+def load_agent(without_action_server: bool = False) -> Any:
+    """The latest trained model, with Rasa's structured logs quiet below WARNING."""
+    import structlog
+    from rasa.core.agent import Agent
+
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    nowhere = EndpointConfig(url="http://127.0.0.1:9/webhook") if without_action_server else None
-    return Agent.load(str(latest_model()), action_endpoint=nowhere)
+    if without_action_server:
+        return agent_without_action_server()
+    return Agent.load(str(latest_model()))

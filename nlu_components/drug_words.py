@@ -23,19 +23,27 @@ WORD = re.compile(r"[^\W_]+")
 
 
 @functools.lru_cache(maxsize=4)
+def _lexicon(
+    substances_file: Path, drug_names_file: Path
+) -> tuple[SubstancesFile, dict[str, list[str]]]:
+    """Both files, read and checked once however many word sets are asked of them."""
+    substances = load_yaml_file(substances_file, SubstancesFile)
+    return substances, load_yaml_file(drug_names_file, DrugNamesFile).__root__
+
+
+@functools.lru_cache(maxsize=8)
 def all_drug_words(
     substances_file: Path = SUBSTANCES_FILE,
     drug_names_file: Path = DRUG_NAMES_FILE,
     except_categories: frozenset[str] = frozenset(),
 ) -> frozenset[str]:
     """The lexicon's one-word drug names, lower-cased, but those of `except_categories`."""
-    substances = load_yaml_file(substances_file, SubstancesFile)
+    substances, drug_names = _lexicon(substances_file, drug_names_file)
     names = list(substances.other_drug_names)
     for display_name, fields in substances.substances.items():
         if fields.category not in except_categories:
             names += [display_name, *fields.variants, *fields.misspellings, *fields.slang]
     words = {found[0] for name in names if len(found := WORD.findall(name.lower())) == 1}
-    drug_names = load_yaml_file(drug_names_file, DrugNamesFile).__root__
     for canonical, variants in drug_names.items():
         words.update(name.lower() for name in [canonical, *variants] if len(name.split()) == 1)
     return frozenset(words)

@@ -13,15 +13,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from devtools.nlu_evaluation import NO_ACTION_SERVER_URL
 from devtools.running_system import RunningSystem, running_system
-
-NOWHERE = "http://127.0.0.1:9/webhook"  # the discard port: connection refused
 
 
 @pytest.fixture(scope="module")
 def without_actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
     with running_system(
-        tmp_path_factory.mktemp("outage"), {"ACTION_SERVER_URL": NOWHERE}
+        tmp_path_factory.mktemp("outage"), {"ACTION_SERVER_URL": NO_ACTION_SERVER_URL}
     ) as running:
         yield running
 

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from devtools.project_files import latest_model, load_yaml
+from devtools.nlu_evaluation import agent_without_action_server
+from devtools.project_files import load_yaml
 
 CORPUS = load_yaml("tests/redaction_corpus.yml")
 PLANTED = CORPUS["redacted"]
@@ -26,17 +27,15 @@ async def bot_texts(agent: Any, sender_id: str, message: str) -> list[str]:
 
 
 def load_agent(tracker_store_url: str | None = None) -> Any:
-    from rasa.core.agent import Agent
+    """The trained bot, answering without the actions, storing in `tracker_store_url`."""
     from rasa.shared.core.domain import Domain
-    from rasa.utils.endpoints import EndpointConfig
 
     from storage.tracker_store import RedactingSQLTrackerStore
 
-    nowhere = EndpointConfig(url="http://127.0.0.1:9/webhook")  # answers without the actions
     if tracker_store_url is None:
-        return Agent.load(str(latest_model()), action_endpoint=nowhere)
+        return agent_without_action_server()
     store = RedactingSQLTrackerStore(Domain.load("domain.yml"), host=tracker_store_url)
-    return Agent.load(str(latest_model()), action_endpoint=nowhere, tracker_store=store)
+    return agent_without_action_server(store)
 
 
 @pytest.fixture(scope="module")

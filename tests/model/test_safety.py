@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from devtools.project_files import latest_model, load_yaml
+from devtools import nlu_evaluation
+from devtools.project_files import load_yaml
 
 SAFETY_SET = load_yaml("tests/safety_test_set.yml")
 RESPONSES = load_yaml("domain.yml")["responses"]
@@ -29,11 +30,7 @@ _senders: Iterator[int] = itertools.count()
 
 @pytest.fixture(scope="module")
 def agent_without_action_server() -> Any:
-    from rasa.core.agent import Agent
-    from rasa.utils.endpoints import EndpointConfig
-
-    nowhere = EndpointConfig(url="http://127.0.0.1:9/webhook")  # nothing listens here
-    return Agent.load(str(latest_model()), action_endpoint=nowhere)
+    return nlu_evaluation.agent_without_action_server()
 
 
 async def replies(agent: Any, *messages: str) -> list[list[str]]:
