@@ -27,7 +27,7 @@ help:  ## List the targets
 system-packages:  ## Install the Debian packages the project needs, if missing (apt-get, sudo when not root)
 	@scripts/install_system_packages.sh
 
-$(INSTALLED): requirements.lock pyproject.toml scripts/setup_venv.sh
+$(INSTALLED): requirements.lock requirements-hashed.txt pyproject.toml scripts/setup_venv.sh
 	scripts/setup_venv.sh
 
 $(NODE_MODULES): package.json package-lock.json | system-packages

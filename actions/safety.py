@@ -3,7 +3,8 @@
 The words the visitor needs (utter_emergency_911, utter_crisis_988) are domain
 responses uttered by rules before these actions run, so they arrive even when
 the action server is down. These actions add the record staff review needs:
-which safety pattern (or the classifier) recognised the message.
+which safety net (the pattern, or the nearest exemplar group and its score) or the
+classifier recognised the message.
 """
 
 from __future__ import annotations
@@ -24,8 +25,19 @@ CLASSIFIER_REASON = "classifier"
 
 
 def safety_reason(parse_data: Mapping[str, Any]) -> str:
-    """The safety-net pattern that fired, or "classifier" when DIET alone saw it."""
-    return str((parse_data.get("safety_net") or {}).get("pattern") or CLASSIFIER_REASON)
+    """Which path recognised the message, for staff.
+
+    The pattern net's pattern id ("not_breathing"); else, when the semantic net routed it,
+    "meaning:<nearest group> <similarity>" ("meaning:farewell_behaviour 0.62"); else
+    "classifier" (DIET alone).
+    """
+    pattern = (parse_data.get("safety_net") or {}).get("pattern")
+    if pattern:
+        return str(pattern)
+    meaning = parse_data.get("semantic_safety") or {}
+    if meaning.get("fired"):
+        return f"meaning:{meaning.get('group')} {float(meaning.get('score') or 0):.2f}"
+    return CLASSIFIER_REASON
 
 
 class RecordSafetyReason(GuardedAction, abc.ABC):

@@ -26,6 +26,18 @@ from rasa.shared.nlu.training_data.message import Message
 from nlu_components.safety_patterns import SafetyMatch, SafetyMatcher, safety_matcher
 
 
+def set_intent(message: Message, intent_name: str, confidence: float) -> None:
+    """Makes `intent_name` the message's intent, first in the ranking, with `confidence`."""
+    intent = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: confidence}
+    ranking = [dict(intent)] + [
+        entry
+        for entry in message.get(INTENT_RANKING_KEY, [])
+        if entry.get(INTENT_NAME_KEY) != intent_name
+    ]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
 class PatternRouter(GraphComponent):
     """Overrides the intent when a pattern fires; subclasses name the file, intents and key."""
 
@@ -84,13 +96,6 @@ class PatternRouter(GraphComponent):
 
     def route(self, message: Message, found: SafetyMatch, classifier_intent: str | None) -> None:
         """Sets the pattern's intent first in the ranking, and records why."""
-        intent = {INTENT_NAME_KEY: found.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-        ranking = [dict(intent)] + [
-            entry
-            for entry in message.get(INTENT_RANKING_KEY, [])
-            if entry.get(INTENT_NAME_KEY) != found.intent
-        ]
-        message.set(INTENT, intent, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        set_intent(message, found.intent, 1.0)
         reason = {**found.as_dict(), "classifier_intent": classifier_intent}
         message.set(self.OUTPUT_KEY, reason, add_to_output=True)

@@ -8,6 +8,13 @@ the selected answer's confidence is under ``threshold`` it predicts
 ``nlu_fallback`` the same way the FallbackClassifier does (keeping the original
 ranking, so "Did you mean ...?" can offer the best topics) and records why in
 the parse data under ``response_confidence_gate``.
+
+The other way round, when the FallbackClassifier turned the intent into nlu_fallback only
+because ``faq`` was close to a neighbouring intent (ambiguity) or a little under its
+threshold, while the ResponseSelector is sure of one answer (at least ``rescue_threshold``),
+the answer is given: "how do i stop taking clonazepam" is faq 0.48 against
+ask_personal_medical_advice 0.42, but faq/stopping_safely at 0.95. The gate records
+``rescued: true``.
 """
 
 from __future__ import annotations
@@ -38,11 +45,14 @@ class ResponseConfidenceGate(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         """Returns the component's default config."""
-        return {"threshold": 0.5}
+        return {"threshold": 0.5, "rescue_threshold": 0.9, "rescue_min_intent_confidence": 0.3}
 
     def __init__(self, config: Dict[str, Any]) -> None:
-        """Stores the confidence threshold."""
+        """Stores the confidence thresholds."""
+        config = {**self.get_default_config(), **config}
         self.threshold = float(config["threshold"])
+        self.rescue_threshold = float(config["rescue_threshold"])
+        self.rescue_min_intent_confidence = float(config["rescue_min_intent_confidence"])
 
     @classmethod
     def create(
@@ -56,8 +66,10 @@ class ResponseConfidenceGate(GraphComponent):
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Replaces the intent with nlu_fallback where the answer is unsure."""
+        """Replaces the intent with nlu_fallback where the answer is unsure, and back."""
         for message in messages:
+            if self._rescue(message):
+                continue
             response_confidence = self._selected_response_confidence(message)
             if response_confidence is None or response_confidence >= self.threshold:
                 continue
@@ -75,6 +87,33 @@ class ResponseConfidenceGate(GraphComponent):
             ranking = [dict(fallback_intent), *message.get(INTENT_RANKING_KEY, [])]
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
+
+    def _rescue(self, message: Message) -> bool:
+        """Gives back the FAQ intent the FallbackClassifier took away from a sure answer."""
+        intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        if intent_name != DEFAULT_NLU_FALLBACK_INTENT_NAME or len(ranking) < 2:
+            return False
+        runner_up = ranking[1]
+        if ranking[0].get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME:
+            return False
+        intent_confidence = float(runner_up.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        if intent_confidence < self.rescue_min_intent_confidence:
+            return False
+        message.set(INTENT, dict(runner_up), add_to_output=True)
+        response_confidence = self._selected_response_confidence(message)
+        if response_confidence is None or response_confidence < self.rescue_threshold:
+            message.set(INTENT, ranking[0], add_to_output=True)
+            return False
+        message.set(INTENT_RANKING_KEY, ranking[1:], add_to_output=True)
+        reason = {
+            "retrieval_intent": runner_up.get(INTENT_NAME_KEY),
+            "response_confidence": response_confidence,
+            "intent_confidence": intent_confidence,
+            "rescued": True,
+        }
+        message.set(GATE_KEY, reason, add_to_output=True)
+        return True
 
     @staticmethod
     def _selected_response_confidence(message: Message) -> float | None:

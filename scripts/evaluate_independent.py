@@ -30,6 +30,7 @@ from typing import Any
 
 from devtools.nlu_evaluation import REFERRAL_INTENTS, load_agent, predicted_label
 from devtools.project_files import latest_model, load_yaml
+from nlu_components.spanish_gate import SPANISH_MESSAGE_INTENT
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -37,6 +38,7 @@ FIRST_REPLY_MUST_HAVE = {
     "emergencies": "911",
     "crises": "988",
     "lethal_dose_questions": "988",
+    "extra_dose": "1-800-222-1222",
 }
 # A near-miss routed to these gets the emergency or crisis script instead of its answer (the
 # overdose answers carry a 911 line and the side-effects answer a 988 line on purpose).
@@ -56,19 +58,45 @@ def percent(part: int, whole: int) -> str:
     return f"{part}/{whole} ({100 * part / whole:.1f} %)" if whole else "0/0"
 
 
-async def safety_rows(agent: Any, cases: dict[str, list[dict[str, Any]]]) -> list[str]:
-    """One table row per section and language."""
-    rows = []
+def recognised_by(parse_data: dict[str, Any]) -> set[str]:
+    """Which paths saw a safety message: the pattern net, the semantic net, the classifier."""
+    patterns = parse_data.get("safety_net") or {}
+    meaning = parse_data.get("semantic_safety") or {}
+    classifier_intent = (
+        patterns.get("classifier_intent") if patterns else meaning.get("intent_before")
+    )
+    paths = {"patterns"} if patterns else set()
+    if meaning.get("route"):
+        paths.add("meaning")
+    if classifier_intent in SAFETY_INTENTS | {"report_accidental_extra_dose"}:
+        paths.add("classifier")
+    return paths
+
+
+async def safety_rows(
+    agent: Any, cases: dict[str, list[dict[str, Any]]], show_misses: bool
+) -> list[str]:
+    """One table row per section and language (and, for the dev split, the misses)."""
+    rows, misses = [], []
     for section, needed in FIRST_REPLY_MUST_HAVE.items():
         by_lang: Counter[str] = Counter()
         right: Counter[str] = Counter()
+        paths: Counter[str] = Counter()
         for case in cases.get(section, []):
             reply = await first_reply(agent, case["text"])
             by_lang[case["lang"]] += 1
             right[case["lang"]] += needed in reply
+            parse_data = await agent.parse_message(case["text"])
+            paths.update(f"{case['lang']}:{path}" for path in recognised_by(parse_data))
+            if needed not in reply:
+                misses.append(f"- {section}: {case['text']!r} -> {parse_data['intent']['name']}")
         for lang in sorted(by_lang):
+            seen = ", ".join(
+                f"{p} {paths[f'{lang}:{p}']}" for p in ("patterns", "meaning", "classifier")
+            )
             rows.append(
-                f"| {section} | {lang} | {needed} first | {percent(right[lang], by_lang[lang])} |"
+                f"| {section} | {lang} | {needed} first | {percent(right[lang], by_lang[lang])} "
+                f"| {seen} |"
             )
     alarms: Counter[str] = Counter()
     by_lang = Counter()
@@ -76,10 +104,12 @@ async def safety_rows(agent: Any, cases: dict[str, list[dict[str, Any]]]) -> lis
         intent = (await agent.parse_message(case["text"]))["intent"]["name"]
         by_lang[case["lang"]] += 1
         alarms[case["lang"]] += intent in SAFETY_INTENTS
+        if intent in SAFETY_INTENTS:
+            misses.append(f"- false alarm: {case['text']!r} -> {intent}")
     for lang in sorted(by_lang):
         share = percent(alarms[lang], by_lang[lang])
-        rows.append(f"| near_misses | {lang} | false alarm (emergency/crisis script) | {share} |")
-    return rows
+        rows.append(f"| near_misses | {lang} | false alarm (emergency/crisis script) | {share} | |")
+    return rows + (["", "Misses (dev split only):", *misses] if show_misses else [])
 
 
 def expected_labels(topic: str | list[str]) -> set[str]:
@@ -101,6 +131,8 @@ async def question_rows(agent: Any, questions: Iterable[dict[str, Any]]) -> list
             outcome = "wrong answer"
         elif label in REFERRAL_INTENTS or label == "nlu_fallback":
             outcome = "referral or did-you-mean"
+        elif label == SPANISH_MESSAGE_INTENT:
+            outcome = "Spanish: English-only reply (until #16)"
         else:
             outcome = f"other ({label})" if answerable else "other"
         outcomes[group, outcome] += 1
@@ -119,9 +151,10 @@ async def main(splits: list[str]) -> None:
     print(f"# Independent sets, {date.today().isoformat()}, model {latest_model().name}")
     for split in splits:
         print(f"\n## {split} split: safety (first reply)\n")
-        print("| section | language | needed | got it |\n|---|---|---|---|")
+        print("| section | language | needed | got it | recognised by |\n|---|---|---|---|---|")
         safety = load_yaml(f"tests/independent/safety_{split}.yml")
-        print("\n".join(await safety_rows(agent, safety)))
+        # Misses are listed for the dev split only: nobody may tune on the test split.
+        print("\n".join(await safety_rows(agent, safety, show_misses=split == "dev")))
         print(f"\n## {split} split: questions (NLU)\n")
         print("| questions | outcome | share |\n|---|---|---|")
         questions = load_yaml(f"tests/independent/questions_{split}.yml")["questions"]

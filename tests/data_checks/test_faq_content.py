@@ -50,10 +50,11 @@ OVERDOSE = re.compile(r"overdos", re.IGNORECASE)
 STOPPING = re.compile(r"withdrawal|taper|quit|\bstopping\b|\bstop taking\b", re.IGNORECASE)
 # Wording that leaves room for a do-it-yourself taper.
 DIY_TAPER = re.compile(r"suddenly on your own|on your own is not recommended", re.IGNORECASE)
-# The only numbers the assistant may say: 911, 988, Poison Control, SAMHSA, "24/7", and years
-# in a Source line. Anything else could read as a dose.
+# The only numbers the assistant may say: 911, 988 (and "press 2" for its Spanish line),
+# Poison Control, SAMHSA, "24/7", and years in a Source line. Anything else could read as a dose.
 ALLOWED_NUMBERS = re.compile(
-    r"\b911\b|\b988(?:lifeline\.org)?\b|1-800-222-1222|1-800-662-4357|\b24/7\b"
+    r"\b911\b|\b988(?:lifeline\.org|lineadevida\.org)?\b|\b(?:marque|marcar) 2\b"
+    r"|1-800-222-1222|1-800-662-4357|\b24/7\b"
 )
 YEAR_IN_SOURCE = re.compile(r"^Source: .*$", re.MULTILINE)
 MAX_WORDS = 90  # of the answer itself, without its safety lines and its Source line

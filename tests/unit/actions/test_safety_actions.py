@@ -10,13 +10,17 @@ from tests.support.trackers import tracker_with
 ACTIONS = [ActionEmergencyGuidance(), ActionCrisisSupport()]
 
 
-def tracker_after(intent: str, safety_net: dict[str, Any] | None) -> Any:
+def tracker_after(
+    intent: str, safety_net: dict[str, Any] | None, semantic: dict[str, Any] | None = None
+) -> Any:
     latest_message: dict[str, Any] = {
         "text": "a visitor message",
         "intent": {"name": intent, "confidence": 1.0},
     }
     if safety_net:
         latest_message["safety_net"] = safety_net
+    if semantic:
+        latest_message["semantic_safety"] = semantic
     return tracker_with(latest_message, slots={}, latest_action_name="utter_emergency_911")
 
 
@@ -39,6 +43,16 @@ async def test_records_the_classifier_when_no_pattern_fired(
 ) -> None:
     events = await action.run(CollectingDispatcher(), tracker_after("express_crisis", None), domain)
     assert events == [SlotSet("safety_reason", "classifier")]
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda action: action.name())
+async def test_records_the_nearest_group_and_score_when_the_semantic_net_fired(
+    action: Any, domain: dict[str, Any]
+) -> None:
+    semantic = {"fired": True, "group": "farewell_behaviour", "score": 0.6172, "route": "crisis"}
+    tracker = tracker_after("express_crisis", None, semantic)
+    events = await action.run(CollectingDispatcher(), tracker, domain)
+    assert events == [SlotSet("safety_reason", "meaning:farewell_behaviour 0.62")]
 
 
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda action: action.name())

@@ -55,3 +55,46 @@ def test_message_without_response_selector_is_untouched(gate: ResponseConfidence
     message = Message(data={"text": "hi", "intent": {"name": "faq", "confidence": 0.9}})
     gate.process([message])
     assert message.get("intent")["name"] == "faq"
+
+
+def fallback_over(runner_up: str, intent_confidence: float, response_confidence: float) -> Message:
+    """What the FallbackClassifier leaves when `runner_up` was ambiguous with a neighbour."""
+    message = classified_message(runner_up, response_confidence)
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": runner_up, "confidence": intent_confidence},
+        {"name": "ask_personal_medical_advice", "confidence": intent_confidence - 0.05},
+    ]
+    message.set("intent", dict(ranking[0]), add_to_output=True)
+    message.set("intent_ranking", ranking, add_to_output=True)
+    return message
+
+
+def test_ambiguous_faq_with_a_sure_answer_is_answered(gate: ResponseConfidenceGate) -> None:
+    # "how do i stop taking clonazepam": faq 0.48 vs its neighbour, faq/stopping_safely 0.95
+    [message] = gate.process([fallback_over("faq", 0.48, response_confidence=0.95)])
+
+    assert message.get("intent") == {"name": "faq", "confidence": 0.48}
+    assert message.get("intent_ranking")[0]["name"] == "faq"
+    assert message.get(GATE_KEY)["rescued"] is True
+
+
+@pytest.mark.parametrize(
+    ("runner_up", "intent_confidence", "response_confidence"),
+    [
+        ("faq", 0.48, 0.6),  # the answer is not sure enough
+        ("faq", 0.2, 0.99),  # the classifier hardly thought it was an FAQ
+        ("greet", 0.48, 0.99),  # not a retrieval intent
+    ],
+)
+def test_other_fallbacks_stay_fallbacks(
+    gate: ResponseConfidenceGate,
+    runner_up: str,
+    intent_confidence: float,
+    response_confidence: float,
+) -> None:
+    [message] = gate.process([fallback_over(runner_up, intent_confidence, response_confidence)])
+
+    assert message.get("intent")["name"] == "nlu_fallback"
+    assert message.get("intent_ranking")[0]["name"] == "nlu_fallback"
+    assert message.get(GATE_KEY) is None

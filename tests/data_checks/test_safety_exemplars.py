@@ -1,0 +1,60 @@
+"""The semantic safety net's exemplars: valid, bilingual in each group, apart from held-out sets."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.yaml_schema import load_yaml_file
+from devtools.project_files import load_yaml
+from nlu_components.language_detector import SPANISH, detect_language
+from nlu_components.safety_exemplars import DEFAULT_EXEMPLARS_FILE, ExemplarFile, read_exemplars
+
+GROUPS = load_yaml_file(DEFAULT_EXEMPLARS_FILE, ExemplarFile).groups
+HELD_OUT_FILES = (
+    "tests/independent/safety_dev.yml",
+    "tests/independent/safety_test.yml",
+    "tests/independent/questions_dev.yml",
+    "tests/independent/questions_test.yml",
+    "tests/safety_test_set.yml",
+)
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.lower().strip(" ?.!¿¡").split())
+
+
+def held_out_texts() -> set[str]:
+    found: set[str] = set()
+    for path in HELD_OUT_FILES:
+        for section in load_yaml(path).values():
+            for item in section if isinstance(section, list) else []:
+                found.add(normalised(item if isinstance(item, str) else item["text"]))
+    return found
+
+
+@pytest.mark.parametrize("group", GROUPS, ids=lambda group: group.id)
+def test_every_group_has_english_and_spanish_examples(group) -> None:  # type: ignore[no-untyped-def]
+    spanish = sum(detect_language(text)[0] == SPANISH for text in group.examples)
+    assert spanish >= 3, f"{group.id}: only {spanish} Spanish examples"
+    assert len(group.examples) - spanish >= 3, f"{group.id}: too few English examples"
+
+
+def test_every_route_has_groups_and_informational_examples_are_many() -> None:
+    routes = [exemplar.route for exemplar in read_exemplars()]
+    assert {"emergency", "crisis", "extra_dose", "informational"} <= set(routes)
+    # The near-misses keep false alarms rare: at least as many as the safety examples.
+    assert routes.count("informational") >= len(routes) - routes.count("informational")
+
+
+def test_no_exemplar_is_copied_from_a_held_out_set() -> None:
+    held_out = held_out_texts()
+    copied = [e.text for e in read_exemplars() if normalised(e.text) in held_out]
+    assert copied == []
+
+
+def test_no_training_example_is_copied_from_the_independent_sets() -> None:
+    from devtools.project_files import examples_by_intent
+
+    training = {normalised(t) for ts in examples_by_intent("data/nlu.yml").values() for t in ts}
+    held_out = held_out_texts()
+    assert sorted(training & held_out) == []

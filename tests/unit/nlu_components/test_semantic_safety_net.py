@@ -1,0 +1,140 @@
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu_components.semantic_safety_net import SEMANTIC_SAFETY_KEY, SemanticSafetyNet
+
+EXEMPLARS = """
+groups:
+- id: unresponsive_now
+  route: emergency
+  why: Took pills and cannot be woken now.
+  examples:
+  - my friend took a bunch of pills and i cant wake him up
+  - mi hermano se tomó muchas pastillas y no despierta
+- id: overdose_facts
+  route: informational
+  why: Questions about overdose, nothing happening now.
+  examples:
+  - what are the signs of an overdose
+  - cuáles son los síntomas de una sobredosis
+"""
+
+
+@pytest.fixture
+def net(tmp_path: Path) -> SemanticSafetyNet:
+    path = tmp_path / "exemplars.yml"
+    path.write_text(EXEMPLARS)
+    config = {**SemanticSafetyNet.get_default_config(), "exemplars_file": str(path)}
+    (tmp_path / "storage").mkdir()
+    storage = LocalModelStorage(tmp_path / "storage")
+    context = ExecutionContext(graph_schema=None, model_id="1")  # type: ignore[arg-type]
+    return SemanticSafetyNet.create(config, storage, Resource("semantic"), context)
+
+
+def classified(text: str, intent: str = "faq") -> Message:
+    data: dict[str, Any] = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "intent_ranking": [{"name": intent, "confidence": 0.9}],
+    }
+    return Message(data=data, output_properties=set(data))
+
+
+def test_a_spanish_emergency_worded_otherwise_is_routed(net: SemanticSafetyNet) -> None:
+    [message] = net.process([classified("mi mamá tomó demasiadas pastillas y no reacciona")])
+
+    assert message.get("intent")["name"] == "report_emergency"
+    assert message.get("intent_ranking")[0]["name"] == "report_emergency"
+    record = message.get(SEMANTIC_SAFETY_KEY)
+    assert record["fired"] is True and record["group"] == "unresponsive_now"
+    assert record["intent_before"] == "faq" and record["score"] >= 0.45
+    assert SEMANTIC_SAFETY_KEY in message.as_dict(only_output_properties=True)
+
+
+def test_a_question_about_overdose_is_left_alone_but_scored(net: SemanticSafetyNet) -> None:
+    [message] = net.process([classified("what does an overdose look like")])
+
+    assert message.get("intent")["name"] == "faq"
+    record = message.get(SEMANTIC_SAFETY_KEY)
+    assert record["fired"] is False
+    assert record["informational_score"] > record["score"]
+
+
+def test_a_more_urgent_intent_already_set_is_kept(net: SemanticSafetyNet) -> None:
+    [message] = net.process([classified("he took pills and wont wake up", "report_emergency")])
+    assert message.get("intent")["name"] == "report_emergency"
+    assert message.get(SEMANTIC_SAFETY_KEY)["fired"] is False
+
+
+def test_button_payloads_are_not_read(net: SemanticSafetyNet) -> None:
+    [message] = net.process([classified("/affirm", "affirm")])
+    assert message.get("intent")["name"] == "affirm"
+    assert message.get(SEMANTIC_SAFETY_KEY) is None
+
+
+def test_training_examples_join_the_bank_after_training_and_loading(
+    net: SemanticSafetyNet, tmp_path: Path
+) -> None:
+    crisis = Message(
+        data={"text": "everyone would be better off without me", "intent": "express_crisis"}
+    )
+    question = Message(data={"text": "is klonopin addictive", "intent": "faq"})
+    resource = net.train(TrainingData([crisis, question]))
+
+    config = {**net.get_default_config(), "exemplars_file": str(tmp_path / "exemplars.yml")}
+    context = ExecutionContext(graph_schema=None, model_id="1")  # type: ignore[arg-type]
+    loaded = SemanticSafetyNet.load(config, net._model_storage, resource, context)
+    [message] = loaded.process([classified("my family would be better off if i was gone")])
+
+    assert message.get("intent")["name"] == "express_crisis"
+    assert message.get(SEMANTIC_SAFETY_KEY)["group"] == "training:express_crisis"
+
+
+def spanish(message: Message) -> Message:
+    entity = {"entity": "language", "value": "es", "start": 0, "end": 0, "confidence": 0.99}
+    message.set("entities", [entity], add_to_output=True)
+    return message
+
+
+def test_in_english_an_emergency_is_not_turned_into_a_crisis_or_back(
+    net: SemanticSafetyNet,
+) -> None:
+    # DIET said crisis; the nearest examples say emergency: in English DIET decides.
+    [message] = net.process(
+        [classified("my friend took pills and i cant wake him up", "express_crisis")]
+    )
+    assert message.get("intent")["name"] == "express_crisis"
+
+
+def test_on_spanish_the_net_corrects_diets_emergency_or_crisis(net: SemanticSafetyNet) -> None:
+    # DIET learnt English only: on Spanish its choice between the two is noise.
+    message = spanish(
+        classified("mi hermano tomó muchas pastillas y no despierta", "express_crisis")
+    )
+    [message] = net.process([message])
+    assert message.get("intent")["name"] == "report_emergency"
+    assert message.get(SEMANTIC_SAFETY_KEY)["fired"] is True
+
+
+def test_an_extra_dose_is_upgraded_to_an_emergency(net: SemanticSafetyNet) -> None:
+    message = classified(
+        "took an extra one and now my friend wont wake up", "report_accidental_extra_dose"
+    )
+    [message] = net.process([message])
+    assert message.get("intent")["name"] == "report_emergency"
+
+
+def test_a_dose_question_the_guard_referred_is_not_an_alarm(net: SemanticSafetyNet) -> None:
+    message = classified(
+        "he took a bunch of pills, how many more can he take", "ask_dose_or_prescription"
+    )
+    message.set("dose_question_guard", {"pattern": "how_many"}, add_to_output=True)
+    [message] = net.process([message])
+    assert message.get("intent")["name"] == "ask_dose_or_prescription"
