@@ -32,6 +32,16 @@ def examples_by_intent(relative_path: str) -> dict[str, list[str]]:
     return result
 
 
+def response_text(name: str) -> str:
+    """A response's English text in domain.yml.
+
+    That is its variation without a condition: the Spanish ones carry one (language = es).
+    """
+    variations = load_yaml("domain.yml")["responses"][name]
+    english = next(variation for variation in variations if "condition" not in variation)
+    return str(english["text"])
+
+
 class NoTrainedModel(FileNotFoundError):
     """models/ has no trained model."""
 

@@ -16,7 +16,13 @@ from pathlib import Path
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as FALLBACK_INTENT
-from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.pattern_router import PatternRouter
@@ -36,18 +42,35 @@ KEPT_INTENTS = frozenset(
     }
 )
 # Words that ask about taking two things together ("with a beer", "xanax and klonopin").
-MIXING_WORDS = re.compile(
-    r"\b(?:with|and|together|mix|mixing|mixed|combine|combining|combined|plus|while|after)\b|&"
+MIXING_WORDS = frozenset(
+    "with and together mix mixing mixed combine combining combined plus while after &".split()
 )
+# How near a substance's name a mixing word must be to be about it: "adderall and klonopin",
+# "with a couple of beers", but not "an adderall dose ... my doctor wants to double mine and".
+MIXING_WINDOW = 4
+_WORD_OR_AMPERSAND = re.compile(r"[^\W_]+|&")
 
 
 def asks_about_mixing(message: Message) -> bool:
-    """Whether the message names a substance and asks about taking it with another."""
-    entities = message.get(ENTITIES) or []
-    names_substance = any(
-        entity.get(ENTITY_ATTRIBUTE_TYPE) == SUBSTANCE_ENTITY for entity in entities
-    )
-    return names_substance and bool(MIXING_WORDS.search(str(message.get(TEXT) or "").lower()))
+    """Whether the message names a substance with a mixing word near it."""
+    text = str(message.get(TEXT) or "").lower()
+    words = [
+        (match.group(), match.start(), match.end()) for match in _WORD_OR_AMPERSAND.finditer(text)
+    ]
+    for entity in message.get(ENTITIES) or []:
+        if entity.get(ENTITY_ATTRIBUTE_TYPE) != SUBSTANCE_ENTITY:
+            continue
+        start, end = entity.get(ENTITY_ATTRIBUTE_START, 0), entity.get(ENTITY_ATTRIBUTE_END, 0)
+        inside = [
+            index for index, (_, first, last) in enumerate(words) if first < end and start < last
+        ]
+        if not inside:
+            continue
+        before = words[max(0, inside[0] - MIXING_WINDOW) : inside[0]]
+        after = words[inside[-1] + 1 : inside[-1] + 1 + MIXING_WINDOW]
+        if any(word in MIXING_WORDS for word, _, _ in before + after):
+            return True
+    return False
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

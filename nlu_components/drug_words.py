@@ -47,3 +47,11 @@ def all_drug_words(
     for canonical, variants in drug_names.items():
         words.update(name.lower() for name in [canonical, *variants] if len(name.split()) == 1)
     return frozenset(words)
+
+
+@functools.lru_cache(maxsize=4)
+def unlisted_drug_words(substances_file: Path = SUBSTANCES_FILE) -> frozenset[str]:
+    """The one-word names of `other_drug_names`: drugs the article's list does not cover."""
+    substances = load_yaml_file(substances_file, SubstancesFile)
+    names = (WORD.findall(name.lower()) for name in substances.other_drug_names)
+    return frozenset(words[0] for words in names if len(words) == 1)

@@ -128,13 +128,14 @@ _AMBIGUOUS = {
 }
 
 
-def _without_accents(word: str) -> str:
+def strip_accents(word: str) -> str:
+    """`word` without combining accents ("adiós" -> "adios")."""
     decomposed = unicodedata.normalize("NFD", word)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 SPANISH_FUNCTION_WORDS = frozenset(
-    {_without_accents(word) for word in SPANISH_STOP_WORDS} - ENGLISH_STOP_WORDS - _AMBIGUOUS
+    {strip_accents(word) for word in SPANISH_STOP_WORDS} - ENGLISH_STOP_WORDS - _AMBIGUOUS
 )
 
 # Runs of letters (accented ones included); digits, emoji and punctuation are not words.
@@ -149,11 +150,6 @@ def language_detector() -> LinguaDetector:
         .with_preloaded_language_models()
         .build()
     )
-
-
-def strip_accents(word: str) -> str:
-    """`word` without combining accents ("adiós" -> "adios")."""
-    return _without_accents(word)
 
 
 def words(text: str) -> List[str]:

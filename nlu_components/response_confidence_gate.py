@@ -15,6 +15,11 @@ threshold, while the ResponseSelector is sure of one answer (at least ``rescue_t
 the answer is given: "how do i stop taking clonazepam" is faq 0.48 against
 ask_personal_medical_advice 0.42, but faq/stopping_safely at 0.95. The gate records
 ``rescued: true``.
+
+A fallback whose best guess is a referral intent (``referral_intents``: the doctor or
+pharmacist referral for dose and personal questions) at ``rescue_min_intent_confidence`` or
+more gets that referral: it states no fact, so giving it when unsure costs nothing, while
+"Did you mean" would offer FAQ topics to a question that needs a doctor.
 """
 
 from __future__ import annotations
@@ -45,7 +50,12 @@ class ResponseConfidenceGate(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         """Returns the component's default config."""
-        return {"threshold": 0.5, "rescue_threshold": 0.9, "rescue_min_intent_confidence": 0.3}
+        return {
+            "threshold": 0.5,
+            "rescue_threshold": 0.9,
+            "rescue_min_intent_confidence": 0.3,
+            "referral_intents": ["ask_dose_or_prescription", "ask_personal_medical_advice"],
+        }
 
     def __init__(self, config: Dict[str, Any]) -> None:
         """Stores the confidence thresholds."""
@@ -53,6 +63,7 @@ class ResponseConfidenceGate(GraphComponent):
         self.threshold = float(config["threshold"])
         self.rescue_threshold = float(config["rescue_threshold"])
         self.rescue_min_intent_confidence = float(config["rescue_min_intent_confidence"])
+        self.referral_intents = frozenset(config["referral_intents"])
 
     @classmethod
     def create(
@@ -89,7 +100,7 @@ class ResponseConfidenceGate(GraphComponent):
         return messages
 
     def _rescue(self, message: Message) -> bool:
-        """Gives back the FAQ intent the FallbackClassifier took away from a sure answer."""
+        """Gives back the intent the FallbackClassifier took from a sure answer or a referral."""
         intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         ranking = message.get(INTENT_RANKING_KEY) or []
         if intent_name != DEFAULT_NLU_FALLBACK_INTENT_NAME or len(ranking) < 2:
@@ -100,25 +111,31 @@ class ResponseConfidenceGate(GraphComponent):
         intent_confidence = float(runner_up.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
         if intent_confidence < self.rescue_min_intent_confidence:
             return False
-        message.set(INTENT, dict(runner_up), add_to_output=True)
-        response_confidence = self._selected_response_confidence(message)
-        if response_confidence is None or response_confidence < self.rescue_threshold:
-            message.set(INTENT, ranking[0], add_to_output=True)
-            return False
-        message.set(INTENT_RANKING_KEY, ranking[1:], add_to_output=True)
-        reason = {
+        reason: Dict[str, Any] = {
             "retrieval_intent": runner_up.get(INTENT_NAME_KEY),
-            "response_confidence": response_confidence,
             "intent_confidence": intent_confidence,
             "rescued": True,
         }
+        if runner_up.get(INTENT_NAME_KEY) in self.referral_intents:
+            reason["referral"] = True
+        else:
+            response_confidence = self._selected_response_confidence(
+                message, runner_up.get(INTENT_NAME_KEY)
+            )
+            if response_confidence is None or response_confidence < self.rescue_threshold:
+                return False
+            reason["response_confidence"] = response_confidence
+        message.set(INTENT, dict(runner_up), add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking[1:], add_to_output=True)
         message.set(GATE_KEY, reason, add_to_output=True)
         return True
 
     @staticmethod
-    def _selected_response_confidence(message: Message) -> float | None:
-        """Confidence of the chosen answer if the intent is a retrieval intent."""
-        intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    def _selected_response_confidence(
+        message: Message, intent_name: str | None = None
+    ) -> float | None:
+        """Confidence of the chosen answer if the intent (or `intent_name`) is a retrieval one."""
+        intent_name = intent_name or (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         selector = message.get(RESPONSE_SELECTOR_KEY) or {}
         if intent_name not in selector.get("all_retrieval_intents", []):
             return None

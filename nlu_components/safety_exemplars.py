@@ -11,6 +11,7 @@ independent sets (scripts/tune_semantic_safety.py, docs/safety-evaluation.md).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,7 @@ ROUTE_INTENTS: Dict[str, str] = {
     "extra_dose": "report_accidental_extra_dose",
 }
 Route = Literal["emergency", "crisis", "extra_dose", "informational"]
+ROUTE_OF_INTENT: Dict[str, str] = {intent: route for route, intent in ROUTE_INTENTS.items()}
 
 
 class ExemplarGroup(SchemaModel):
@@ -73,6 +75,14 @@ class Exemplar:
     route: str
     group: str
     why: str
+
+
+def training_exemplar(intent: str, text: str = "") -> Exemplar:
+    """A training example of `intent` as the bank holds it: its intent's route, or informational.
+
+    The trained model keeps no text (`text` is for scripts that read data/nlu.yml).
+    """
+    return Exemplar(text, ROUTE_OF_INTENT.get(intent, INFORMATIONAL), f"training:{intent}", "")
 
 
 @dataclass(frozen=True)
@@ -137,6 +147,11 @@ class ExemplarBank:
         score, nearest = float(safety[best]), self.exemplars[best]
         fires = score >= threshold and score - informational_score >= margin
         return SemanticMatch(nearest.route if fires else None, score, informational_score, nearest)
+
+
+def exemplars_digest(path: Path = DEFAULT_EXEMPLARS_FILE) -> str:
+    """The sha256 of the file's bytes: says whether vectors stored for it are still its own."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=4)

@@ -5,7 +5,8 @@ its training data. This net compares the meaning of the message, as the multilin
 encoder sees it, with two kinds of known messages:
 
 - the curated, reviewable exemplars of safety_exemplars.yml (English and Spanish, a `why`
-  per group), embedded when the model is loaded, so an edited file takes effect on restart;
+  per group), read when the model is loaded, so an edited file takes effect on restart
+  (their vectors are stored at training time and reused while the file is unchanged);
 - the training examples of data/nlu.yml, embedded at training time: the safety intents'
   examples count as emergency / crisis / extra dose, every other intent's as informational.
 
@@ -38,24 +39,31 @@ from nlu_components.language_detector import SPANISH, language_of
 from nlu_components.pattern_router import set_intent
 from nlu_components.safety_exemplars import (
     DEFAULT_EXEMPLARS_FILE,
-    INFORMATIONAL,
     ROUTE_INTENTS,
     Exemplar,
     ExemplarBank,
     exemplar_bank,
+    exemplars_digest,
+    read_exemplars,
+    training_exemplar,
 )
 from nlu_components.safety_net import SAFETY_NET_KEY
 from nlu_components.sentence_encoder import DIMENSIONS, encode
 from nlu_components.sentence_featurizer import ALIAS as FEATURIZER_ALIAS
 
 SEMANTIC_SAFETY_KEY = "semantic_safety"
-ROUTE_OF_INTENT = {intent: route for route, intent in ROUTE_INTENTS.items()}
 # Most urgent first: a route replaces the current intent only if it comes earlier here.
 URGENCY = list(ROUTE_INTENTS.values())
 # Between an emergency and a crisis the pattern net and DIET decide in English: nearest
 # neighbours confuse "took the whole bottle" with "thinking about taking the whole bottle".
 DECIDED = frozenset(URGENCY[:2])
 TRAINING_VECTORS_FILE = "training_examples.npz"
+
+
+def exemplars_file(config: Dict[str, Any]) -> Path:
+    """The exemplar file of the config (None: the project's)."""
+    path = config.get("exemplars_file")
+    return Path(path) if path else DEFAULT_EXEMPLARS_FILE
 
 
 def urgency(intent: str | None) -> int:
@@ -88,14 +96,19 @@ class SemanticSafetyNet(GraphComponent):
         resource: Resource,
         training: List[Exemplar] | None = None,
         training_vectors: np.ndarray | None = None,
+        exemplar_vectors: np.ndarray | None = None,
     ) -> None:
-        """Embeds the exemplar file (once per process) and adds the training examples."""
+        """Reads the exemplar file (embedded unless its vectors are given), adds training ones."""
         self.threshold = float(config["threshold"])
         self.margin = float(config["margin"])
         self._model_storage = model_storage
         self._resource = resource
-        path = config.get("exemplars_file")
-        self.bank: ExemplarBank = exemplar_bank(Path(path) if path else DEFAULT_EXEMPLARS_FILE)
+        self.exemplars_file = exemplars_file(config)
+        self.bank: ExemplarBank = (
+            exemplar_bank(self.exemplars_file)
+            if exemplar_vectors is None
+            else ExemplarBank(read_exemplars(self.exemplars_file), exemplar_vectors)
+        )
         if training and training_vectors is not None:
             self.bank = self.bank.extended(training, training_vectors)
 
@@ -111,17 +124,17 @@ class SemanticSafetyNet(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Embeds the training examples and stores their vectors and routes in the model."""
+        """Stores the training examples' vectors and intents, and the exemplar file's vectors."""
         examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
         vectors = np.stack([sentence_vector(m) for m in examples]) if examples else None
-        routes = [ROUTE_OF_INTENT.get(m.get(INTENT), INFORMATIONAL) for m in examples]
         intents = [str(m.get(INTENT)) for m in examples]
         with self._model_storage.write_to(self._resource) as directory:
             np.savez(
                 directory / TRAINING_VECTORS_FILE,
                 vectors=vectors if vectors is not None else np.zeros((0, DIMENSIONS)),
-                routes=np.array(routes, dtype=str),
                 intents=np.array(intents, dtype=str),
+                exemplar_vectors=self.bank.vectors,
+                exemplars_sha256=np.array(exemplars_digest(self.exemplars_file)),
             )
         return self._resource
 
@@ -134,15 +147,15 @@ class SemanticSafetyNet(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> SemanticSafetyNet:
-        """Loads the training examples' vectors stored by `train`."""
+        """Loads the vectors stored by `train`; the exemplars' only if their file is unchanged."""
         with model_storage.read_from(resource) as directory:
             stored = np.load(directory / TRAINING_VECTORS_FILE)
-            training = [
-                Exemplar(text="", route=str(route), group=f"training:{intent}", why="")
-                for route, intent in zip(stored["routes"], stored["intents"], strict=True)
-            ]
+            training = [training_exemplar(str(intent)) for intent in stored["intents"]]
             vectors = np.asarray(stored["vectors"], dtype=np.float32)
-        return cls(config, model_storage, resource, training, vectors)
+            exemplar_vectors = None
+            if str(stored.get("exemplars_sha256", "")) == exemplars_digest(exemplars_file(config)):
+                exemplar_vectors = np.asarray(stored["exemplar_vectors"], dtype=np.float32)
+        return cls(config, model_storage, resource, training, vectors, exemplar_vectors)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Leaves the training data as it is."""

@@ -6,7 +6,9 @@ becomes a `substance` entity whose value is the entry's display name ("xanex bar
 "Xanax"), so the action can look up its interaction category with
 `substance_lexicon().lookup(value)`. A `substance` entity found by another extractor (DIET)
 over the same words is replaced; one this lexicon does not know ("zoloft") is kept, and
-the action says it is not among the interactions the article lists.
+the action says it is not among the interactions the article lists. A drug of the
+lexicon's `other_drug_names` ("ibuprofen") that nothing else found becomes a `substance`
+entity valued as written, so the action can say that too, whether DIET learnt the name or not.
 """
 
 from __future__ import annotations
@@ -32,21 +34,28 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu_components.drug_words import unlisted_drug_words
 from nlu_components.substance_lexicon import (
     DEFAULT_SUBSTANCES_FILE,
     SUBSTANCE_ENTITY,
     FoundSubstance,
     SubstanceLexicon,
     substance_lexicon,
+    word_spans,
 )
+
+
+def overlaps_span(entity: Dict[str, Any], start: int, end: int) -> bool:
+    """Whether an entity's character span shares at least one character with start..end."""
+    entity_start, entity_end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
+    if entity_start is None or entity_end is None:
+        return False
+    return entity_start < end and start < entity_end
 
 
 def overlaps(entity: Dict[str, Any], found: FoundSubstance) -> bool:
     """Whether an entity's character span shares at least one character with `found`'s."""
-    start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
-    if start is None or end is None:
-        return False
-    return start < found.end and found.start < end
+    return overlaps_span(entity, found.start, found.end)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
@@ -61,10 +70,9 @@ class SubstanceExtractor(GraphComponent, EntityExtractorMixin):
 
     def __init__(self, config: Dict[str, Any]) -> None:
         """Loads the lexicon (once per file, shared with other instances)."""
-        path = config.get("substances_file")
-        self.lexicon: SubstanceLexicon = substance_lexicon(
-            Path(path) if path else DEFAULT_SUBSTANCES_FILE
-        )
+        path = Path(config.get("substances_file") or DEFAULT_SUBSTANCES_FILE)
+        self.lexicon: SubstanceLexicon = substance_lexicon(path)
+        self.unlisted_words = unlisted_drug_words(path)
 
     @classmethod
     def create(
@@ -95,9 +103,32 @@ class SubstanceExtractor(GraphComponent, EntityExtractorMixin):
             found = self.lexicon.find(text)
             entities = message.get(ENTITIES, [])
             kept = [entity for entity in entities if not self._is_replaced(entity, found)]
-            if found or len(kept) < len(entities):
-                message.set(ENTITIES, kept + self.entities(found), add_to_output=True)
+            added = self.entities(found)
+            added += self.unlisted_entities(text, kept + added)
+            added.sort(key=lambda entity: entity[ENTITY_ATTRIBUTE_START])
+            if added or len(kept) < len(entities):
+                message.set(ENTITIES, kept + added, add_to_output=True)
         return messages
+
+    def unlisted_entities(self, text: str, known: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+        """Entities for the unlisted drug names of `text` that no entity in `known` covers."""
+        spans = [
+            (start, end)
+            for word, start, end in word_spans(text)
+            if word in self.unlisted_words
+            and not any(overlaps_span(entity, start, end) for entity in known)
+        ]
+        entities = [
+            {
+                ENTITY_ATTRIBUTE_TYPE: SUBSTANCE_ENTITY,
+                ENTITY_ATTRIBUTE_START: start,
+                ENTITY_ATTRIBUTE_END: end,
+                ENTITY_ATTRIBUTE_VALUE: text[start:end],
+                ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,
+            }
+            for start, end in spans
+        ]
+        return self.add_extractor_name(entities)
 
     def entities(self, found: List[FoundSubstance]) -> List[Dict[str, Any]]:
         """The entity dicts of found substances, valued by their display names."""

@@ -47,10 +47,13 @@ SPLITS = ("dev", "test")
 _senders = itertools.count()
 
 
-async def first_reply(agent: Any, text: str) -> str:
-    """The bot's first message to `text`, in a new conversation."""
-    messages = await agent.handle_text(text, sender_id=f"independent-{next(_senders)}")
-    return str(messages[0].get("text", "")) if messages else ""
+async def first_reply(agent: Any, text: str) -> tuple[str, dict[str, Any]]:
+    """The bot's first message to `text` in a new conversation, and how it parsed `text`."""
+    sender_id = f"independent-{next(_senders)}"
+    messages = await agent.handle_text(text, sender_id=sender_id)
+    tracker = await agent.tracker_store.retrieve(sender_id)
+    reply = str(messages[0].get("text", "")) if messages else ""
+    return reply, tracker.latest_message.parse_data
 
 
 def percent(part: int, whole: int) -> str:
@@ -83,10 +86,9 @@ async def safety_rows(
         right: Counter[str] = Counter()
         paths: Counter[str] = Counter()
         for case in cases.get(section, []):
-            reply = await first_reply(agent, case["text"])
+            reply, parse_data = await first_reply(agent, case["text"])
             by_lang[case["lang"]] += 1
             right[case["lang"]] += needed in reply
-            parse_data = await agent.parse_message(case["text"])
             paths.update(f"{case['lang']}:{path}" for path in recognised_by(parse_data))
             if needed not in reply:
                 misses.append(f"- {section}: {case['text']!r} -> {parse_data['intent']['name']}")

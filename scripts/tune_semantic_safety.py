@@ -17,8 +17,7 @@ import itertools
 from typing import Iterable
 
 from devtools.project_files import examples_by_intent, load_yaml
-from nlu_components.safety_exemplars import INFORMATIONAL, Exemplar, ExemplarBank, exemplar_bank
-from nlu_components.semantic_safety_net import ROUTE_OF_INTENT
+from nlu_components.safety_exemplars import ExemplarBank, exemplar_bank, training_exemplar
 from nlu_components.sentence_encoder import encode_all
 
 THRESHOLDS = [round(0.45 + 0.05 * step, 2) for step in range(7)]
@@ -51,7 +50,7 @@ def tuning_sets() -> tuple[list[str], list[str]]:
 def bank_with_training_data() -> ExemplarBank:
     """The bank as the trained model has it: the exemplar file and data/nlu.yml."""
     training = [
-        Exemplar(text, ROUTE_OF_INTENT.get(intent, INFORMATIONAL), f"training:{intent}", "")
+        training_exemplar(intent, text)
         for intent, texts in examples_by_intent("data/nlu.yml").items()
         for text in texts
     ]

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from devtools.project_files import latest_model, load_yaml
+from devtools.project_files import latest_model, response_text
 from devtools.services import ServiceError
 from devtools.stack import Stack, running_stack
 
-FAILURE_TEXT = load_yaml("domain.yml")["responses"]["utter_something_went_wrong"][0]["text"]
-EMERGENCY_REMINDER = load_yaml("domain.yml")["responses"]["utter_emergency_reminder"][0]["text"]
+FAILURE_TEXT = response_text("utter_something_went_wrong")
+EMERGENCY_REMINDER = response_text("utter_emergency_reminder")
 HEALTH_WAIT_SECONDS = 90
 
 

@@ -141,7 +141,7 @@ def test_sign_up_for_treatment_gets_the_intake_prompt(bot: RunningSystem) -> Non
 
 
 def test_unclear_question_offers_three_topics_and_none_of_these(bot: RunningSystem) -> None:
-    [*_, reply] = bot.send("visitor-unclear", "klonopin and my body")
+    [*_, reply] = bot.send("visitor-unclear", "klonopin body stuff")
     assert reply["text"].startswith("I'm not sure I understood")
     questions = {topic.question for topic in load_catalogue().values()}
     payloads = [button["payload"] for button in reply["buttons"]]

@@ -26,8 +26,9 @@ def classified(
     return Message(data=data, output_properties=set(data))
 
 
-def substance(value: str) -> dict[str, Any]:
-    return {"entity": "substance", "value": value, "start": 0, "end": len(value)}
+def substance(value: str, text: str = "") -> dict[str, Any]:
+    start = text.find(value) if value in text else 0
+    return {"entity": "substance", "value": value, "start": start, "end": start + len(value)}
 
 
 def test_a_dose_question_answered_as_an_faq_gets_the_referral_instead() -> None:
@@ -76,12 +77,26 @@ def test_safety_and_referral_intents_are_left_alone(text: str, intent: str) -> N
     assert message.get(GUARD_KEY) is None
 
 
-def test_a_question_about_mixing_keeps_the_interaction_answer() -> None:
-    message = classified(
-        "can i take 1mg klonopin with a beer", "ask_interaction", [substance("beer")]
-    )
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("can i take 1mg klonopin with a beer", "beer"),
+        ("how many mg of xanax and klonopin is too much", "xanax"),
+        ("how much klonopin can i take if i had a few beers after work", "beers"),
+    ],
+)
+def test_a_question_about_mixing_keeps_the_interaction_answer(text: str, name: str) -> None:
+    message = classified(text, "ask_interaction", [substance(name, text)])
     [message] = DoseQuestionGuard({}).process([message])
     assert message.get("intent")["name"] == "ask_interaction"
+
+
+def test_a_dose_question_about_another_drug_gets_the_referral() -> None:
+    # "and" is there, but far from the drug's name: nothing is taken with anything.
+    text = "what is the usual zoloft dose, my doctor wants to raise mine and i am worried"
+    message = classified(text, "ask_interaction", [substance("zoloft", text)])
+    [message] = DoseQuestionGuard({}).process([message])
+    assert message.get("intent")["name"] == DOSE_INTENT
 
 
 @pytest.mark.parametrize(

@@ -85,6 +85,7 @@ def test_ambiguous_faq_with_a_sure_answer_is_answered(gate: ResponseConfidenceGa
         ("faq", 0.48, 0.6),  # the answer is not sure enough
         ("faq", 0.2, 0.99),  # the classifier hardly thought it was an FAQ
         ("greet", 0.48, 0.99),  # not a retrieval intent
+        ("ask_dose_or_prescription", 0.25, 0.0),  # the referral was hardly a guess
     ],
 )
 def test_other_fallbacks_stay_fallbacks(
@@ -98,3 +99,19 @@ def test_other_fallbacks_stay_fallbacks(
     assert message.get("intent")["name"] == "nlu_fallback"
     assert message.get("intent_ranking")[0]["name"] == "nlu_fallback"
     assert message.get(GATE_KEY) is None
+
+
+@pytest.mark.parametrize("referral", ["ask_dose_or_prescription", "ask_personal_medical_advice"])
+def test_an_unsure_referral_is_given_rather_than_did_you_mean(
+    gate: ResponseConfidenceGate, referral: str
+) -> None:
+    # The referral states no fact; "Did you mean" would offer FAQ topics to a personal question.
+    [message] = gate.process([fallback_over(referral, 0.34, response_confidence=0.1)])
+
+    assert message.get("intent") == {"name": referral, "confidence": 0.34}
+    assert message.get(GATE_KEY) == {
+        "retrieval_intent": referral,
+        "intent_confidence": 0.34,
+        "rescued": True,
+        "referral": True,
+    }

@@ -8,6 +8,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu_components.safety_exemplars import exemplar_bank
 from nlu_components.semantic_safety_net import SEMANTIC_SAFETY_KEY, SemanticSafetyNet
 
 EXEMPLARS = """
@@ -95,6 +96,29 @@ def test_training_examples_join_the_bank_after_training_and_loading(
 
     assert message.get("intent")["name"] == "express_crisis"
     assert message.get(SEMANTIC_SAFETY_KEY)["group"] == "training:express_crisis"
+
+
+def test_a_loaded_model_reuses_the_exemplar_vectors_until_the_file_changes(
+    net: SemanticSafetyNet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resource = net.train(TrainingData([Message(data={"text": "hello", "intent": "greet"})]))
+    config = {**net.get_default_config(), "exemplars_file": str(tmp_path / "exemplars.yml")}
+    context = ExecutionContext(graph_schema=None, model_id="1")  # type: ignore[arg-type]
+
+    def no_embedding(texts: Any) -> Any:
+        raise AssertionError("the unchanged exemplar file was embedded again")
+
+    with monkeypatch.context() as patched:  # start-up: no second or two of embedding
+        patched.setattr("nlu_components.safety_exemplars.encode_all", no_embedding)
+        SemanticSafetyNet.load(config, net._model_storage, resource, context)
+
+    # An edited file takes effect on restart, without retraining.
+    (tmp_path / "exemplars.yml").write_text(
+        EXEMPLARS + "  - he swallowed the whole bottle and is turning blue\n"
+    )
+    exemplar_bank.cache_clear()  # a new process
+    reloaded = SemanticSafetyNet.load(config, net._model_storage, resource, context)
+    assert any("turning blue" in exemplar.text for exemplar in reloaded.bank.exemplars)
 
 
 def spanish(message: Message) -> Message:
