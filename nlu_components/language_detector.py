@@ -24,10 +24,7 @@ from typing import Any, Dict, List, Tuple
 
 from lingua import Language, LanguageDetectorBuilder
 from lingua import LanguageDetector as LinguaDetector
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -43,6 +40,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.es.stop_words import STOP_WORDS as SPANISH_STOP_WORDS
+
+from nlu_components.stateless_component import StatelessComponent
 
 LANGUAGE_ENTITY = "language"
 SPANISH = "es"
@@ -194,29 +193,13 @@ def language_of(message: Message) -> tuple[str | None, float]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class LanguageDetector(GraphComponent, EntityExtractorMixin):
+class LanguageDetector(StatelessComponent, EntityExtractorMixin):
     """Adds a `language` entity "es" to every message written in Spanish."""
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        """Returns the component's default config (it has no options)."""
-        return {}
 
     def __init__(self, config: Dict[str, Any]) -> None:
         """Builds the shared detector now, so the first visitor does not wait for it."""
-        self.config = config
+        super().__init__(config)
         language_detector()
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageDetector:
-        """Creates the component (see parent class for full docstring)."""
-        return cls(config)
 
     @staticmethod
     def required_packages() -> List[str] | None:

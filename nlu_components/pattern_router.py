@@ -10,9 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as FALLBACK_INTENT
 from rasa.shared.nlu.constants import (
     INTENT,
@@ -24,6 +21,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.safety_patterns import SafetyMatch, SafetyMatcher, safety_matcher
+from nlu_components.stateless_component import StatelessComponent
 
 
 def set_intent(message: Message, intent_name: str, confidence: float) -> None:
@@ -38,7 +36,7 @@ def set_intent(message: Message, intent_name: str, confidence: float) -> None:
     message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
-class PatternRouter(GraphComponent):
+class PatternRouter(StatelessComponent):
     """Overrides the intent when a pattern fires; subclasses name the file, intents and key."""
 
     DEFAULT_PATTERNS_FILE: ClassVar[Path]
@@ -55,21 +53,11 @@ class PatternRouter(GraphComponent):
 
     def __init__(self, config: Dict[str, Any]) -> None:
         """Compiles the patterns (once per file, shared with other instances)."""
-        path = config.get("patterns_file")
+        super().__init__(config)
+        path = self.config["patterns_file"]
         self.matcher: SafetyMatcher = safety_matcher(
             Path(path) if path else self.DEFAULT_PATTERNS_FILE, self.INTENTS
         )
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> PatternRouter:
-        """Creates the component (see parent class for full docstring)."""
-        return cls(config)
 
     @staticmethod
     def required_packages() -> List[str] | None:

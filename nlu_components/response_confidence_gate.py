@@ -26,10 +26,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
@@ -39,12 +36,14 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu_components.stateless_component import StatelessComponent
+
 RESPONSE_SELECTOR_KEY = "response_selector"
 GATE_KEY = "response_confidence_gate"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class ResponseConfidenceGate(GraphComponent):
+class ResponseConfidenceGate(StatelessComponent):
     """Predicts nlu_fallback when the ResponseSelector is unsure of its answer."""
 
     @staticmethod
@@ -59,22 +58,11 @@ class ResponseConfidenceGate(GraphComponent):
 
     def __init__(self, config: Dict[str, Any]) -> None:
         """Stores the confidence thresholds."""
-        config = {**self.get_default_config(), **config}
-        self.threshold = float(config["threshold"])
-        self.rescue_threshold = float(config["rescue_threshold"])
-        self.rescue_min_intent_confidence = float(config["rescue_min_intent_confidence"])
-        self.referral_intents = frozenset(config["referral_intents"])
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ResponseConfidenceGate:
-        """Creates the component (see parent class for full docstring)."""
-        return cls(config)
+        super().__init__(config)
+        self.threshold = float(self.config["threshold"])
+        self.rescue_threshold = float(self.config["rescue_threshold"])
+        self.rescue_min_intent_confidence = float(self.config["rescue_min_intent_confidence"])
+        self.referral_intents = frozenset(self.config["referral_intents"])
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Replaces the intent with nlu_fallback where the answer is unsure, and back."""

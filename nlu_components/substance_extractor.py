@@ -14,12 +14,9 @@ entity valued as written, so the action can say that too, whether DIET learnt th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import ENTITY_ATTRIBUTE_CONFIDENCE_TYPE
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
@@ -35,6 +32,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.drug_words import unlisted_drug_words
+from nlu_components.stateless_component import StatelessComponent
 from nlu_components.substance_lexicon import (
     DEFAULT_SUBSTANCES_FILE,
     SUBSTANCE_ENTITY,
@@ -59,7 +57,7 @@ def overlaps(entity: Dict[str, Any], found: FoundSubstance) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class SubstanceExtractor(GraphComponent, EntityExtractorMixin):
+class SubstanceExtractor(StatelessComponent, EntityExtractorMixin):
     """Adds a `substance` entity for every substance of substances.yml a message names."""
 
     @staticmethod
@@ -70,20 +68,10 @@ class SubstanceExtractor(GraphComponent, EntityExtractorMixin):
 
     def __init__(self, config: Dict[str, Any]) -> None:
         """Loads the lexicon (once per file, shared with other instances)."""
-        path = Path(config.get("substances_file") or DEFAULT_SUBSTANCES_FILE)
+        super().__init__(config)
+        path = Path(self.config["substances_file"] or DEFAULT_SUBSTANCES_FILE)
         self.lexicon: SubstanceLexicon = substance_lexicon(path)
         self.unlisted_words = unlisted_drug_words(path)
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SubstanceExtractor:
-        """Creates the component (see parent class for full docstring)."""
-        return cls(config)
 
     @staticmethod
     def required_packages() -> List[str] | None:
@@ -103,44 +91,34 @@ class SubstanceExtractor(GraphComponent, EntityExtractorMixin):
             found = self.lexicon.find(text)
             entities = message.get(ENTITIES, [])
             kept = [entity for entity in entities if not self._is_replaced(entity, found)]
-            added = self.entities(found)
-            added += self.unlisted_entities(text, kept + added)
+            # Listed substances valued by their display names ("xanex bars" -> "Xanax").
+            added = self.entities([(item.start, item.end, item.substance.name) for item in found])
+            added += self.entities(self.unlisted_spans(text, kept + added))
             added.sort(key=lambda entity: entity[ENTITY_ATTRIBUTE_START])
             if added or len(kept) < len(entities):
                 message.set(ENTITIES, kept + added, add_to_output=True)
         return messages
 
-    def unlisted_entities(self, text: str, known: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-        """Entities for the unlisted drug names of `text` that no entity in `known` covers."""
-        spans = [
-            (start, end)
+    def unlisted_spans(self, text: str, known: List[Dict[str, Any]]) -> List[Tuple[int, int, str]]:
+        """The unlisted drug names of `text` that no entity in `known` covers, as written."""
+        return [
+            (start, end, text[start:end])
             for word, start, end in word_spans(text)
             if word in self.unlisted_words
             and not any(overlaps_span(entity, start, end) for entity in known)
         ]
+
+    def entities(self, spans: List[Tuple[int, int, str]]) -> List[Dict[str, Any]]:
+        """The `substance` entity dicts of (start, end, value) spans."""
         entities = [
             {
                 ENTITY_ATTRIBUTE_TYPE: SUBSTANCE_ENTITY,
                 ENTITY_ATTRIBUTE_START: start,
                 ENTITY_ATTRIBUTE_END: end,
-                ENTITY_ATTRIBUTE_VALUE: text[start:end],
+                ENTITY_ATTRIBUTE_VALUE: value,
                 ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,
             }
-            for start, end in spans
-        ]
-        return self.add_extractor_name(entities)
-
-    def entities(self, found: List[FoundSubstance]) -> List[Dict[str, Any]]:
-        """The entity dicts of found substances, valued by their display names."""
-        entities = [
-            {
-                ENTITY_ATTRIBUTE_TYPE: SUBSTANCE_ENTITY,
-                ENTITY_ATTRIBUTE_START: item.start,
-                ENTITY_ATTRIBUTE_END: item.end,
-                ENTITY_ATTRIBUTE_VALUE: item.substance.name,
-                ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,
-            }
-            for item in found
+            for start, end, value in spans
         ]
         return self.add_extractor_name(entities)
 
