@@ -28,13 +28,16 @@ def safety_reason(parse_data: Mapping[str, Any]) -> str:
     """Which path recognised the message, for staff.
 
     The pattern net's pattern id ("not_breathing"); else, when the semantic net routed it,
-    "meaning:<nearest group> <similarity>" ("meaning:farewell_behaviour 0.62"); else
-    "classifier" (DIET alone).
+    "meaning:<nearest group> <similarity>" ("meaning:farewell_behaviour 0.62"), or
+    "meaning:classifier <probability>" when its linear classifier fired; else "classifier"
+    (DIET alone).
     """
     pattern = (parse_data.get("safety_net") or {}).get("pattern")
     if pattern:
         return str(pattern)
     meaning = parse_data.get("semantic_safety") or {}
+    if meaning.get("fired") and meaning.get("by") == "classifier":
+        return f"meaning:classifier {float(meaning.get('classifier_probability') or 0):.2f}"
     if meaning.get("fired"):
         return f"meaning:{meaning.get('group')} {float(meaning.get('score') or 0):.2f}"
     return CLASSIFIER_REASON

@@ -2,11 +2,12 @@
 
 Runs in the NLU pipeline after the classifiers and before the safety net. When a pattern of
 dose_question_patterns.yml fires, the intent becomes ``ask_dose_or_prescription`` (the
-doctor / pharmacist referral) with confidence 1.0, and the parse data records why under
-``dose_question_guard``. It leaves alone what the classifier already routed to a safety
-response or a referral, and an interaction question that names a substance taken with
-clonazepam (its answer says more than the referral). The safety net, after it, still
-routes emergencies and crises.
+doctor / pharmacist referral), or ``ask_personal_medical_advice`` for a question the
+article cannot answer for anyone (pregnancy, breastfeeding), with confidence 1.0, and the
+parse data records why under ``dose_question_guard``. It leaves alone what the classifier
+already routed to a safety response or a referral, and an interaction question that names
+a substance taken with clonazepam (its answer says more than the referral). The safety
+net, after it, still routes emergencies and crises.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from nlu_components.pattern_router import PatternRouter
 from nlu_components.substance_lexicon import SUBSTANCE_ENTITY
 
 DOSE_INTENT = "ask_dose_or_prescription"
+PERSONAL_ADVICE_INTENT = "ask_personal_medical_advice"
 GUARD_KEY = "dose_question_guard"
 INTERACTION_INTENT = "ask_interaction"
 # What the classifier may have said that the guard never changes.
@@ -37,7 +39,7 @@ KEPT_INTENTS = frozenset(
         "report_emergency",
         "express_crisis",
         "report_accidental_extra_dose",
-        "ask_personal_medical_advice",
+        PERSONAL_ADVICE_INTENT,
         DOSE_INTENT,
     }
 )
@@ -78,7 +80,7 @@ class DoseQuestionGuard(PatternRouter):
     """Overrides the intent with ask_dose_or_prescription when a dose pattern matches."""
 
     DEFAULT_PATTERNS_FILE = Path(__file__).with_name("dose_question_patterns.yml")
-    INTENTS = (DOSE_INTENT,)
+    INTENTS = (DOSE_INTENT, PERSONAL_ADVICE_INTENT)
     OUTPUT_KEY = GUARD_KEY
     # A question taken for "hi", "yes", "no", "thanks" or "bye" was not understood either.
     UNSURE_INTENTS = frozenset({FALLBACK_INTENT, "greet", "affirm", "deny", "thank", "goodbye"})

@@ -10,12 +10,16 @@ encoder sees it, with two kinds of known messages:
 - the training examples of data/nlu.yml, embedded at training time: the safety intents'
   examples count as emergency / crisis / extra dose, every other intent's as informational.
 
-It runs after the pattern net. When the nearest safety example is close enough (`threshold`)
-and no informational example is closer by more than `margin` (both chosen on the dev split,
-docs/safety-evaluation.md), it routes the message, unless a more urgent intent is already
+It runs after the pattern net. It has two opinions: the nearest neighbours (the nearest
+safety example is close enough, `threshold`, and no informational example is closer by more
+than `margin`) and a linear classifier fitted on the same bank (safety_classifier.py; the
+message is at least `classifier_min_probability` unsafe). All four numbers were chosen on
+tuning data only (docs/safety-evaluation.md). When either opinion names a route it routes the
+message (the nearest neighbours' route first), unless a more urgent intent is already
 set: an emergency or a crisis outranks an accidental extra dose, which it can upgrade. Either net
 firing routes. The parse data records under ``semantic_safety`` the route, the similarity
-score, the nearest group and its `why`, and whether it fired, for staff. It never turns an
+score, the nearest group and its `why`, the classifier's probability, which opinion fired
+(`by`), and whether it fired, for staff. It never turns an
 emergency into a crisis or the other way round, except in Spanish, which DIET never learnt:
 in English the pattern net and DIET decide between those two.
 """
@@ -34,9 +38,10 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.dose_question_guard import DOSE_INTENT
+from nlu_components.dose_question_guard import DOSE_INTENT, GUARD_KEY
 from nlu_components.language_detector import SPANISH, language_of
 from nlu_components.pattern_router import set_intent
+from nlu_components.safety_classifier import RouteClassifier
 from nlu_components.safety_exemplars import (
     DEFAULT_EXEMPLARS_FILE,
     ROUTE_INTENTS,
@@ -87,7 +92,13 @@ class SemanticSafetyNet(GraphComponent):
     def get_default_config() -> Dict[str, Any]:
         """Returns the component's default config."""
         # The values chosen on the dev split (config.yml repeats them, where they are tuned).
-        return {"threshold": 0.45, "margin": 0.0, "exemplars_file": None}
+        return {
+            "threshold": 0.45,
+            "margin": 0.0,
+            "classifier_c": 8.0,
+            "classifier_min_probability": 0.7,
+            "exemplars_file": None,
+        }
 
     def __init__(
         self,
@@ -101,6 +112,7 @@ class SemanticSafetyNet(GraphComponent):
         """Reads the exemplar file (embedded unless its vectors are given), adds training ones."""
         self.threshold = float(config["threshold"])
         self.margin = float(config["margin"])
+        self.min_probability = float(config["classifier_min_probability"])
         self._model_storage = model_storage
         self._resource = resource
         self.exemplars_file = exemplars_file(config)
@@ -111,6 +123,7 @@ class SemanticSafetyNet(GraphComponent):
         )
         if training and training_vectors is not None:
             self.bank = self.bank.extended(training, training_vectors)
+        self.classifier = RouteClassifier(self.bank, float(config["classifier_c"]))
 
     @classmethod
     def create(
@@ -166,15 +179,16 @@ class SemanticSafetyNet(GraphComponent):
         """Whether the net's intent replaces the current one."""
         if intent is None:
             return False
-        if current == DOSE_INTENT:
+        # DIET learnt English only: on Spanish its choices are noise.
+        spanish = language_of(message)[0] == SPANISH
+        if current == DOSE_INTENT and (message.get(GUARD_KEY) or not spanish):
             # A dose question ("should i take more"): referred to a doctor or pharmacist, not
             # an alarm; a lethal-dose question is the pattern net's, which runs before this.
             return False
         if current not in DECIDED:
             return urgency(intent) < urgency(current)
         # An emergency or a crisis already: the pattern net and DIET decide between them,
-        # except on a Spanish message the pattern net did not match (DIET learnt English).
-        spanish = language_of(message)[0] == SPANISH
+        # except on a Spanish message the pattern net did not match.
         return (
             spanish and not message.get(SAFETY_NET_KEY) and intent in DECIDED and intent != current
         )
@@ -185,11 +199,24 @@ class SemanticSafetyNet(GraphComponent):
             text = message.get(TEXT)
             if not text or text.lstrip().startswith("/"):
                 continue  # button payloads are already exact
-            found = self.bank.match(sentence_vector(message), self.threshold, self.margin)
+            vector = sentence_vector(message)
+            found = self.bank.match(vector, self.threshold, self.margin)
+            guess = self.classifier.guess(vector, self.min_probability)
+            by = "nearest" if found.route else "classifier" if guess.route else None
+            route = found.route or guess.route
+            intent = ROUTE_INTENTS[route] if route else None
             current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            fired = self._routes(message, found.intent, current)
-            record = {**found.as_dict(), "fired": fired, "intent_before": current}
+            fired = self._routes(message, intent, current)
+            record = {
+                **found.as_dict(),
+                "route": route,
+                "classifier_probability": round(guess.probability, 3),
+                "by": by,
+                "fired": fired,
+                "intent_before": current,
+            }
             message.set(SEMANTIC_SAFETY_KEY, record, add_to_output=True)
             if fired:
-                set_intent(message, str(found.intent), round(found.score, 3))
+                confidence = found.score if found.route else guess.probability
+                set_intent(message, str(intent), round(confidence, 3))
         return messages

@@ -56,6 +56,23 @@ async def test_records_the_nearest_group_and_score_when_the_semantic_net_fired(
 
 
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda action: action.name())
+async def test_records_the_probability_when_the_semantic_nets_classifier_fired(
+    action: Any, domain: dict[str, Any]
+) -> None:
+    semantic = {
+        "fired": True,
+        "by": "classifier",
+        "group": "hoarding_pills",
+        "score": 0.41,
+        "classifier_probability": 0.836,
+        "route": "crisis",
+    }
+    tracker = tracker_after("express_crisis", None, semantic)
+    events = await action.run(CollectingDispatcher(), tracker, domain)
+    assert events == [SlotSet("safety_reason", "meaning:classifier 0.84")]
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda action: action.name())
 def test_action_and_its_slot_are_in_the_domain(action: Any, domain: dict[str, Any]) -> None:
     assert action.name() in domain["actions"]
     assert "safety_reason" in domain["slots"]

@@ -162,3 +162,23 @@ def test_a_dose_question_the_guard_referred_is_not_an_alarm(net: SemanticSafetyN
     message.set("dose_question_guard", {"pattern": "how_many"}, add_to_output=True)
     [message] = net.process([message])
     assert message.get("intent")["name"] == "ask_dose_or_prescription"
+
+
+def test_on_spanish_a_dose_guess_of_diet_does_not_hide_an_emergency(
+    net: SemanticSafetyNet,
+) -> None:
+    # The dose guard's patterns are English; DIET's dose guess on Spanish is noise.
+    message = spanish(
+        classified("mi mamá se tomó muchas pastillas y no despierta", "ask_dose_or_prescription")
+    )
+    [message] = net.process([message])
+    assert message.get("intent")["name"] == "report_emergency"
+
+
+def test_in_english_a_dose_question_is_not_an_alarm(net: SemanticSafetyNet) -> None:
+    message = classified("how many pills can he take, he wont wake up", "ask_dose_or_prescription")
+    [message] = net.process([message])
+    assert message.get("intent")["name"] == "ask_dose_or_prescription"
+    record = message.get(SEMANTIC_SAFETY_KEY)
+    assert record["route"] == "emergency" and record["by"] in {"nearest", "classifier"}
+    assert record["fired"] is False
