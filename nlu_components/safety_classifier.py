@@ -9,7 +9,7 @@ them at once and learns which directions of the encoder's space mean danger.
 
 The net routes when either opinion fires. `C` and `min_probability` were chosen on the
 tuning data only (scripts/tune_semantic_safety.py, docs/safety-evaluation.md). Fitting
-takes under a second, so it is done when the model loads, on the bank as it is then: an
+takes about a second, so it is done when the model loads, on the bank as it is then: an
 edited exemplar file takes effect on restart, as for the nearest neighbours.
 """
 
