@@ -2,7 +2,8 @@
 
 Runs last in the NLU pipeline, inside the Rasa server (never in the action
 server, which may be down). When a pattern of safety_patterns.yml fires, the
-intent becomes ``report_emergency`` or ``express_crisis`` with confidence 1.0,
+intent becomes ``report_emergency``, ``express_crisis`` or (an accidental double
+dose, which gets Poison Control) ``report_accidental_extra_dose``, with confidence 1.0,
 and the parse data records why under ``safety_net`` (pattern id, reason and
 what the classifier had said). DIET is trained on the same intents, so either
 path leads to the safety responses.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,10 @@ from nlu_components.spacy_pipeline import blank_english_with_lemmas
 DEFAULT_PATTERNS_FILE = Path(__file__).with_name("safety_patterns.yml")
 EMERGENCY_INTENT = "report_emergency"
 CRISIS_INTENT = "express_crisis"
-# When a message is both, the overdose in progress comes first: 911.
-INTENT_PRIORITY = (EMERGENCY_INTENT, CRISIS_INTENT)
+EXTRA_DOSE_INTENT = "report_accidental_extra_dose"
+# When a message is more than one, the overdose in progress comes first (911), then the crisis
+# (988), then the accidental extra dose (Poison Control).
+INTENT_PRIORITY = (EMERGENCY_INTENT, CRISIS_INTENT, EXTRA_DOSE_INTENT)
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
 TokenPattern = list[dict[str, Any]]
@@ -60,9 +63,15 @@ class SafetyMatch:
         return {"intent": self.intent, "pattern": self.pattern, "why": self.why}
 
 
+def without_accents(text: str) -> str:
+    """`text` with accents and tildes dropped: "tomó" -> "tomo", "años" -> "anos"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def words_of(text: str) -> list[str]:
-    """Lowercase words, apostrophes kept ("won't", "od'd")."""
-    return WORD.findall(text.lower().replace("\u2019", "'").replace("`", "'"))
+    """Lowercase words without accents, apostrophes kept ("won't", "od'd", "tomo")."""
+    return WORD.findall(without_accents(text.lower()).replace("\u2019", "'").replace("`", "'"))
 
 
 def load_patterns(

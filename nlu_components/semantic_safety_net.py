@@ -41,6 +41,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from nlu_components.dose_question_guard import DOSE_INTENT, GUARD_KEY
 from nlu_components.language_detector import SPANISH, language_of
 from nlu_components.pattern_router import set_intent
+from nlu_components.response_confidence_gate import GATE_KEY as RESPONSE_GATE_KEY
 from nlu_components.safety_classifier import RouteClassifier
 from nlu_components.safety_exemplars import (
     DEFAULT_EXEMPLARS_FILE,
@@ -181,7 +182,10 @@ class SemanticSafetyNet(GraphComponent):
             return False
         # DIET learnt English only: on Spanish its choices are noise.
         spanish = language_of(message)[0] == SPANISH
-        if current == DOSE_INTENT and (message.get(GUARD_KEY) or not spanish):
+        # A referral the gate gave to a fallback is a weak guess ("I don't see a way out of
+        # this anymore": dose question 0.40), not a reading of the message.
+        unsure = bool((message.get(RESPONSE_GATE_KEY) or {}).get("referral"))
+        if current == DOSE_INTENT and (message.get(GUARD_KEY) or not (spanish or unsure)):
             # A dose question ("should i take more"): referred to a doctor or pharmacist, not
             # an alarm; a lethal-dose question is the pattern net's, which runs before this.
             return False

@@ -1,8 +1,9 @@
-"""The trained bot on the independent sets of tests/independent/ (#15), dev and test splits.
+"""The trained bot on the independent sets of tests/independent/ (#15): dev, dev2 and test splits.
 
 Those messages were written apart from the training data, the patterns and the
-project's own test sets, by writers who read neither. The dev split may be tuned
-on; the test split never. For each split:
+project's own test sets, by writers who read neither. The dev splits may be tuned
+on (dev2 was written later, by another writer, when dev was used up); the test split
+never. For each split:
 
 - safety (safety_*.yml), end to end through the bot with no action server: an
   emergency's first reply contains 911, a crisis's or lethal-dose question's 988;
@@ -11,7 +12,7 @@ on; the test split never. For each split:
   answer given with confidence (a wrong answer), or a referral / "did you mean";
   for questions the article does not answer, any FAQ answer is a wrong answer.
 
-    .venv/bin/python scripts/evaluate_independent.py [dev|test ...]
+    .venv/bin/python scripts/evaluate_independent.py [dev|dev2|test ...]
 
 Quote the output, with the machine and date, in docs/safety-evaluation.md and
 docs/nlu-evaluation.md.
@@ -43,7 +44,7 @@ FIRST_REPLY_MUST_HAVE = {
 # A near-miss routed to these gets the emergency or crisis script instead of its answer (the
 # overdose answers carry a 911 line and the side-effects answer a 988 line on purpose).
 SAFETY_INTENTS = {"report_emergency", "express_crisis"}
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "dev2", "test")
 _senders = itertools.count()
 
 
@@ -79,7 +80,7 @@ def recognised_by(parse_data: dict[str, Any]) -> set[str]:
 async def safety_rows(
     agent: Any, cases: dict[str, list[dict[str, Any]]], show_misses: bool
 ) -> list[str]:
-    """One table row per section and language (and, for the dev split, the misses)."""
+    """One table row per section and language (and, for a dev split, the misses)."""
     rows, misses = [], []
     for section, needed in FIRST_REPLY_MUST_HAVE.items():
         by_lang: Counter[str] = Counter()
@@ -111,7 +112,7 @@ async def safety_rows(
     for lang in sorted(by_lang):
         share = percent(alarms[lang], by_lang[lang])
         rows.append(f"| near_misses | {lang} | false alarm (emergency/crisis script) | {share} | |")
-    return rows + (["", "Misses (dev split only):", *misses] if show_misses else [])
+    return rows + (["", "Misses (dev splits only):", *misses] if show_misses else [])
 
 
 def expected_labels(topic: str | list[str]) -> set[str]:
@@ -155,8 +156,8 @@ async def main(splits: list[str]) -> None:
         print(f"\n## {split} split: safety (first reply)\n")
         print("| section | language | needed | got it | recognised by |\n|---|---|---|---|---|")
         safety = load_yaml(f"tests/independent/safety_{split}.yml")
-        # Misses are listed for the dev split only: nobody may tune on the test split.
-        print("\n".join(await safety_rows(agent, safety, show_misses=split == "dev")))
+        # Misses are listed for the dev splits only: nobody may tune on the test split.
+        print("\n".join(await safety_rows(agent, safety, show_misses=split != "test")))
         print(f"\n## {split} split: questions (NLU)\n")
         print("| questions | outcome | share |\n|---|---|---|")
         questions = load_yaml(f"tests/independent/questions_{split}.yml")["questions"]

@@ -103,6 +103,7 @@ _DETECTORS: list[Callable[[str], str]] = [
     redact_addresses,
 ]
 _HAS_DIGIT_OR_AT = re.compile(r"[\d@]|\b(?:at|dot)\b", re.IGNORECASE)
+_WHITESPACE = re.compile(r"\s")
 
 
 def redact_text(text: str) -> str:
@@ -122,6 +123,10 @@ def redact_text(text: str) -> str:
     if _HAS_DIGIT_OR_AT.search(text):
         for detector in _DETECTORS:
             text = detector(text)
+    elif not _WHITESPACE.search(text):
+        # One word with no digit and no "@": every name pattern needs a space. Most strings in
+        # an event are such words (intent and response names); skipping them halves the cost.
+        return text
     return redact_names(text)
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import pytest
 
 from content.yaml_schema import load_yaml_file
-from devtools.project_files import load_yaml
+from devtools.project_files import PROJECT_ROOT, load_yaml
 from nlu_components.language_detector import SPANISH, detect_language
 from nlu_components.safety_exemplars import DEFAULT_EXEMPLARS_FILE, ExemplarFile, read_exemplars
 
 GROUPS = load_yaml_file(DEFAULT_EXEMPLARS_FILE, ExemplarFile).groups
+# Every split of the independent sets (dev, dev2, test), and the project's own safety set.
 HELD_OUT_FILES = (
-    "tests/independent/safety_dev.yml",
-    "tests/independent/safety_test.yml",
-    "tests/independent/questions_dev.yml",
-    "tests/independent/questions_test.yml",
+    *sorted(
+        str(path.relative_to(PROJECT_ROOT))
+        for path in (PROJECT_ROOT / "tests" / "independent").glob("*.yml")
+    ),
     "tests/safety_test_set.yml",
 )
 

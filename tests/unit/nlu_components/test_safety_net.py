@@ -45,3 +45,22 @@ def test_informational_question_is_left_to_the_classifier() -> None:
 def test_button_payloads_are_not_reinterpreted() -> None:
     [message] = SafetyNet({}).process([classified("/deny", intent="deny")])
     assert message.get("intent")["name"] == "deny"
+
+
+def test_an_accidental_double_dose_gets_poison_control_unless_there_is_danger() -> None:
+    [double] = SafetyNet({}).process([classified("oops took my klonopin twice by mistake")])
+    [danger] = SafetyNet({}).process(
+        [classified("she took her klonopin twice by mistake and now wont wake up")]
+    )
+
+    assert double.get("intent")["name"] == "report_accidental_extra_dose"
+    assert double.get(SAFETY_NET_KEY)["pattern"] == "accidental_extra_dose"
+    assert danger.get("intent")["name"] == "report_emergency"  # 911 before Poison Control
+
+
+def test_spanish_emergencies_and_crises_are_routed_by_the_spanish_patterns() -> None:
+    [emergency] = SafetyNet({}).process([classified("mi mamá se tomó todo el frasco")])
+    [crisis] = SafetyNet({}).process([classified("ya no quiero vivir", intent="nlu_fallback")])
+
+    assert emergency.get(SAFETY_NET_KEY)["pattern"] == "es_took_too_many"
+    assert crisis.get(SAFETY_NET_KEY)["pattern"] == "es_wants_to_die"

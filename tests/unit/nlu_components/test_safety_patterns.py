@@ -65,6 +65,19 @@ def test_words_keep_apostrophes_and_drop_punctuation() -> None:
     assert words_of("He OD\u2019d!! won't wake, help?") == ["he", "od'd", "won't", "wake", "help"]
 
 
+def test_words_lose_their_accents_so_spanish_is_matched_however_it_is_typed() -> None:
+    assert words_of("Mi niño se tomó el frasco, ¡no respira!") == [
+        "mi",
+        "nino",
+        "se",
+        "tomo",
+        "el",
+        "frasco",
+        "no",
+        "respira",
+    ]
+
+
 def test_word_lists_expand_inside_in_lists() -> None:
     pattern = [{"LOWER": {"IN": ["$negation", "x"]}}]
     assert expand_word_lists(pattern, {"negation": ["not", "no"]}) == [

@@ -182,3 +182,13 @@ def test_in_english_a_dose_question_is_not_an_alarm(net: SemanticSafetyNet) -> N
     record = message.get(SEMANTIC_SAFETY_KEY)
     assert record["route"] == "emergency" and record["by"] in {"nearest", "classifier"}
     assert record["fired"] is False
+
+
+def test_an_unsure_referral_does_not_hide_an_emergency(net: SemanticSafetyNet) -> None:
+    # The fallback's best guess was a dose question, and the gate gave the referral for it.
+    message = classified(
+        "my friend took a lot of pills and i cannot wake him", "ask_dose_or_prescription"
+    )
+    message.set("response_confidence_gate", {"referral": True, "rescued": True}, add_to_output=True)
+    [message] = net.process([message])
+    assert message.get("intent")["name"] == "report_emergency"

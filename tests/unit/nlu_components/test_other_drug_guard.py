@@ -1,0 +1,84 @@
+"""OtherDrugGuard: clonazepam's FAQ answers are never given to questions about another drug."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu_components.other_drug_guard import OTHER_DRUG_GUARD_KEY, OtherDrugGuard
+from nlu_components.substance_extractor import SubstanceExtractor
+
+
+@pytest.fixture(scope="module")
+def extractor() -> SubstanceExtractor:
+    return SubstanceExtractor(SubstanceExtractor.get_default_config())
+
+
+@pytest.fixture(scope="module")
+def guard() -> OtherDrugGuard:
+    return OtherDrugGuard.create({}, None, None, None)  # type: ignore[arg-type]
+
+
+def parsed(
+    extractor: SubstanceExtractor, guard: OtherDrugGuard, text: str, intent: str = "faq"
+) -> Message:
+    """`text` as the pipeline leaves it: the intent, the FAQ answer, the substances, the guard."""
+    data: dict[str, Any] = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "intent_ranking": [{"name": intent, "confidence": 0.9}],
+        "response_selector": {
+            "faq": {"response": {"intent_response_key": "faq/what_is", "confidence": 0.8}}
+        },
+    }
+    message = Message(data=data, output_properties=set(data))
+    return guard.process(extractor.process([message]))[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "drug"),
+    [
+        ("what is ativan", "Ativan"),
+        ("how long does xanax stay in your system", "Xanax"),
+        ("is gabapentin addictive", "gabapentin"),
+        ("what are the side effects of lorazepam", "Ativan"),
+    ],
+)
+def test_an_faq_question_about_another_drug_is_out_of_scope(
+    extractor: SubstanceExtractor, guard: OtherDrugGuard, text: str, drug: str
+) -> None:
+    message = parsed(extractor, guard, text)
+
+    assert message.get("intent") == {"name": "out_of_scope", "confidence": 0.9}
+    assert message.get("intent_ranking")[0]["name"] == "out_of_scope"
+    assert message.get(OTHER_DRUG_GUARD_KEY) == {"drugs": [drug], "answer_before": "faq/what_is"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is klonopin more addictive than xanax",  # names clonazepam: its answer is wanted
+        "is klonipin stronger than ativan",  # a misspelt name of clonazepam still counts
+        "is it as addictive as xanax",  # "it" may be clonazepam, named before
+        "are benzos addictive",  # the category includes clonazepam
+        "how long does it take to work",  # no other drug at all
+    ],
+)
+def test_questions_that_may_be_about_clonazepam_keep_their_answer(
+    extractor: SubstanceExtractor, guard: OtherDrugGuard, text: str
+) -> None:
+    message = parsed(extractor, guard, text)
+
+    assert message.get("intent")["name"] == "faq"
+    assert message.get(OTHER_DRUG_GUARD_KEY) is None
+
+
+@pytest.mark.parametrize("intent", ["ask_interaction", "report_emergency", "nlu_fallback"])
+def test_other_intents_are_left_alone(
+    extractor: SubstanceExtractor, guard: OtherDrugGuard, intent: str
+) -> None:
+    message = parsed(extractor, guard, "what about xanax", intent=intent)
+
+    assert message.get("intent")["name"] == intent
