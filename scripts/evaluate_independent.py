@@ -1,9 +1,9 @@
-"""The trained bot on the independent sets of tests/independent/ (#15): dev, dev2 and test splits.
+"""The trained bot on the independent sets of tests/independent/ (#15): dev, dev2, dev3, test.
 
 Those messages were written apart from the training data, the patterns and the
 project's own test sets, by writers who read neither. The dev splits may be tuned
-on (dev2 was written later, by another writer, when dev was used up); the test split
-never. For each split:
+on (dev2, and dev3 with English safety messages only, were written later by other writers,
+when the earlier ones were used up); the test split never. For each split:
 
 - safety (safety_*.yml), end to end through the bot with no action server: an
   emergency's first reply contains 911, a crisis's or lethal-dose question's 988;
@@ -12,7 +12,7 @@ never. For each split:
   answer given with confidence (a wrong answer), or a referral / "did you mean";
   for questions the article does not answer, any FAQ answer is a wrong answer.
 
-    .venv/bin/python scripts/evaluate_independent.py [dev|dev2|test ...]
+    .venv/bin/python scripts/evaluate_independent.py [dev|dev2|dev3|test ...]
 
 Quote the output, with the machine and date, in docs/safety-evaluation.md and
 docs/nlu-evaluation.md.
@@ -30,7 +30,7 @@ from datetime import date
 from typing import Any
 
 from devtools.nlu_evaluation import REFERRAL_INTENTS, load_agent, predicted_label
-from devtools.project_files import latest_model, load_yaml
+from devtools.project_files import PROJECT_ROOT, latest_model, load_yaml
 from nlu_components.spanish_gate import SPANISH_MESSAGE_INTENT
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -44,7 +44,7 @@ FIRST_REPLY_MUST_HAVE = {
 # A near-miss routed to these gets the emergency or crisis script instead of its answer (the
 # overdose answers carry a 911 line and the side-effects answer a 988 line on purpose).
 SAFETY_INTENTS = {"report_emergency", "express_crisis"}
-SPLITS = ("dev", "dev2", "test")
+SPLITS = ("dev", "dev2", "dev3", "test")
 _senders = itertools.count()
 
 
@@ -158,6 +158,8 @@ async def main(splits: list[str]) -> None:
         safety = load_yaml(f"tests/independent/safety_{split}.yml")
         # Misses are listed for the dev splits only: nobody may tune on the test split.
         print("\n".join(await safety_rows(agent, safety, show_misses=split != "test")))
+        if not (PROJECT_ROOT / f"tests/independent/questions_{split}.yml").exists():
+            continue  # dev3 is a safety set only
         print(f"\n## {split} split: questions (NLU)\n")
         print("| questions | outcome | share |\n|---|---|---|")
         questions = load_yaml(f"tests/independent/questions_{split}.yml")["questions"]
