@@ -29,8 +29,8 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.drug_names import DrugNameNormaliser
 from nlu_components.pattern_router import set_intent
+from nlu_components.response_confidence_gate import RESPONSE_SELECTOR_KEY
 from nlu_components.stateless_component import StatelessComponent
 from nlu_components.substance_extractor import SubstanceExtractor
 from nlu_components.substance_lexicon import (
@@ -53,10 +53,9 @@ class OtherDrugGuard(StatelessComponent):
     """Predicts out_of_scope for an FAQ question about a drug other than clonazepam."""
 
     def __init__(self, config: Dict[str, Any]) -> None:
-        """Loads the substance lexicon and clonazepam's names (shared, loaded once)."""
+        """Uses the substance lexicon (shared with the SubstanceExtractor, loaded once)."""
         super().__init__(config)
         self.lexicon: SubstanceLexicon = substance_lexicon()
-        self.drug_names = DrugNameNormaliser.from_file()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Replaces an FAQ intent with out_of_scope where the question is about another drug."""
@@ -67,7 +66,7 @@ class OtherDrugGuard(StatelessComponent):
             others = self.other_drugs(message)
             if not others or self.may_mean_clonazepam(str(message.get(TEXT) or "")):
                 continue
-            answer = (message.get("response_selector") or {}).get(FAQ_INTENT, {})
+            answer = (message.get(RESPONSE_SELECTOR_KEY) or {}).get(FAQ_INTENT, {})
             replaced = (answer.get("response") or {}).get("intent_response_key")
             record = {"drugs": others, "answer_before": replaced}
             message.set(OTHER_DRUG_GUARD_KEY, record, add_to_output=True)
@@ -93,4 +92,6 @@ class OtherDrugGuard(StatelessComponent):
     def may_mean_clonazepam(self, text: str) -> bool:
         """Whether the message names clonazepam, or has a pronoun that may stand for it."""
         words = [word for word, _, _ in word_spans(text)]
-        return bool(PRONOUNS & set(words)) or CLONAZEPAM in self.drug_names.canonical_names(words)
+        return bool(PRONOUNS & set(words)) or CLONAZEPAM in self.lexicon.normaliser.canonical_names(
+            words
+        )

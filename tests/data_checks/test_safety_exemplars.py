@@ -10,7 +10,7 @@ from nlu_components.language_detector import SPANISH, detect_language
 from nlu_components.safety_exemplars import DEFAULT_EXEMPLARS_FILE, ExemplarFile, read_exemplars
 
 GROUPS = load_yaml_file(DEFAULT_EXEMPLARS_FILE, ExemplarFile).groups
-# Every split of the independent sets (dev, dev2, test), and the project's own safety set.
+# Every split of the independent sets (tests/independent/*.yml), and the project's own safety set.
 HELD_OUT_FILES = (
     *sorted(
         str(path.relative_to(PROJECT_ROOT))
