@@ -1,28 +1,45 @@
-"""A speed fix for Rasa 3.6.21 internals, installed when the chat channels are created.
+"""Speed fixes for Rasa 3.6.21 internals, installed when the chat channels are created.
 
-Rasa checks every custom action's reply against its JSON schema with
-`jsonschema.validate(result, schema)`. jsonschema 4.17 first re-checks the
-schema itself against the JSON Schema meta-schema on every call; Rasa's events
-schema is large, so each custom action cost about 50 ms of CPU, a third of a
-message's time here (docs/benchmarks.md). The fix checks the schema once and
-keeps the validator: the same schema, the same checks, the same errors.
+Each does what Rasa's own code does, with less repeated work per message
+(measured in docs/benchmarks.md):
+
+1. **Custom action replies.** Rasa checks every reply against its JSON schema with
+   `jsonschema.validate(result, schema)`; jsonschema 4.17 first re-checks the schema
+   itself against the JSON Schema meta-schema on every call, about 50 ms of CPU per
+   custom action. The fix checks the schema once and keeps the validator: the same
+   checks, the same errors.
+2. **Event types.** `Event.resolve_by_type` walks every subclass of `Event` (with
+   `inspect`) to find the class of each stored event it reads back, about 50 µs per
+   event and message. The fix remembers the class found for each type name.
+3. **Classifier graphs.** DIET and the ResponseSelector call their prediction graph
+   through `tf.function`, which matches the inputs against its signature on every
+   call (about 1 ms). The graph has a fixed input signature, so there is exactly one
+   concrete function; the fix calls it directly once Rasa has built it.
 
 Installed by `install()`, which both chat channels call from `from_credentials`
 (channels/guarded_rest.py, channels/chat_widget.py); a second call changes nothing.
-tests/unit/channels/test_rasa_fixes.py checks that it accepts and refuses exactly what Rasa's does.
+tests/unit/channels/test_rasa_fixes.py checks each against Rasa's own behaviour;
+tests/model/test_rasa_fixes_model.py checks that the trained model parses alike.
 """
 
 from __future__ import annotations
 
 import logging
+import weakref
 from functools import cache
 from typing import Any
 
+from keras.utils import tf_utils
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.constants import DIAGNOSTIC_DATA
+from rasa.shared.core.events import Event
+from rasa.utils.tensorflow.models import RasaModel
 
 logger = logging.getLogger(__name__)
 
 _ORIGINAL = RemoteAction._validate_action_result
+_ORIGINAL_RESOLVE_BY_TYPE = Event.resolve_by_type
+_ORIGINAL_RASA_PREDICT = RasaModel._rasa_predict
 
 
 @cache
@@ -51,8 +68,44 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
         raise
 
 
+_event_classes: dict[str, type[Event]] = {}
+
+
+def _resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+    """As Rasa's `Event.resolve_by_type`, remembering each class it finds."""
+    found = _event_classes.get(type_name)
+    if found is not None:
+        return found
+    resolved: type[Event] | None = _ORIGINAL_RESOLVE_BY_TYPE(type_name, default)
+    if resolved is not None and resolved is not default and resolved.type_name == type_name:
+        _event_classes[type_name] = resolved
+    return resolved
+
+
+_concrete_predict_steps: weakref.WeakKeyDictionary[RasaModel, Any] = weakref.WeakKeyDictionary()
+
+
+def _rasa_predict(self: RasaModel, batch_in: tuple[Any, ...]) -> dict[str, Any]:
+    """As Rasa's `RasaModel._rasa_predict`, calling the graph's concrete function."""
+    step = self._tf_predict_step
+    if self._run_eagerly or step is None or not self.prepared_for_prediction:
+        return _ORIGINAL_RASA_PREDICT(self, batch_in)  # builds the graph on the first call
+    concrete = _concrete_predict_steps.get(self)
+    if concrete is None:
+        concrete = _concrete_predict_steps[self] = step.get_concrete_function()
+    self._training = False
+    outputs: dict[str, Any] = tf_utils.sync_to_numpy_or_python_type(concrete(batch_in))
+    if DIAGNOSTIC_DATA in outputs:
+        outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
+    return outputs
+
+
 def install() -> None:
-    """Replaces Rasa's per-call schema check by the cached validator (idempotent)."""
+    """Replaces the three pieces of Rasa by the fixes above (idempotent)."""
     if RemoteAction._validate_action_result is _ORIGINAL:
         RemoteAction._validate_action_result = _validate_action_result
-        logger.debug("Custom action replies validated with a cached JSON schema validator.")
+    if Event.resolve_by_type is _ORIGINAL_RESOLVE_BY_TYPE:
+        Event.resolve_by_type = staticmethod(_resolve_by_type)
+    if RasaModel._rasa_predict is _ORIGINAL_RASA_PREDICT:
+        RasaModel._rasa_predict = _rasa_predict
+    logger.debug("Rasa speed fixes installed (channels/rasa_fixes.py).")

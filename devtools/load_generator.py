@@ -216,3 +216,20 @@ async def warm_up(base_url: str, messages: Sequence[str]) -> list[str]:
             if sample.error:
                 failures.append(f"message {number}: {sample.error}")
     return failures
+
+
+def combined(parts: Sequence[LevelResult]) -> LevelResult:
+    """One level's result from the slices it was measured in.
+
+    Requests, conversations and time are added up; each process's peak memory is the
+    highest of the slices'.
+    """
+    first = parts[0]
+    total = LevelResult(first.concurrency, sum(part.seconds for part in parts))
+    for part in parts:
+        total.samples.extend(part.samples)
+        total.elapsed_s += part.elapsed_s
+        total.conversations += part.conversations
+        for name, peak in part.peak_rss_bytes.items():
+            total.peak_rss_bytes[name] = max(total.peak_rss_bytes.get(name, 0), peak)
+    return total

@@ -10,17 +10,20 @@ This is a benchmark, not a test: nothing here runs in CI. In one run it:
    temporary directory (the project's models/ and .rasa/cache are untouched);
 3. serves our bot exactly as `make run` does (scripts/run.sh: action server,
    Rasa server, demo website and review app, on free ports, conversations in a
-   temporary SQLite file), measures its cold start (seconds until `GET /`
-   answers), one warm-up conversation, then the load levels; and stops it;
-4. does the same with the stock bot (`rasa run`, REST channel, SQL tracker store
-   on a temporary SQLite file, no HTTP API);
+   temporary SQLite file) and measures its cold start (seconds until `GET /`
+   answers); then the stock bot (`rasa run`, REST channel, SQL tracker store on a
+   temporary SQLite file, no HTTP API) and its cold start;
+4. sends each one warm-up conversation, then runs each load level on the two bots
+   in turn, in slices of at most 10 s (ours, stock, ours, stock, ...), so that a
+   machine that slows down or speeds up during the run (a shared VM does, by a
+   quarter within minutes) weighs on both alike;
 5. writes docs/benchmarks.md (and the raw figures to docs/benchmarks.json) and
    prints the tables.
 
     .venv/bin/python scripts/benchmark.py --measure-training        # as `make bench`
     .venv/bin/python scripts/benchmark.py --seconds 5 --levels 1,10 # a quick try
 
-The bots run one after the other, never at the same time. Nothing printed or
+Only one bot is under load at a time; the other waits, idle. Nothing printed or
 logged contains what the simulated visitors say or what the bots answer.
 """
 
@@ -30,6 +33,7 @@ import argparse
 import asyncio
 import importlib.util
 import json
+import math
 import os
 import platform
 import shlex
@@ -47,7 +51,7 @@ from typing import Any
 
 import yaml
 
-from devtools.load_generator import LevelResult, run_level, warm_up
+from devtools.load_generator import LevelResult, combined, run_level, warm_up
 from devtools.processes import (
     ServerDidNotStart,
     free_port,
@@ -64,6 +68,8 @@ BENCH_DIR = PROJECT_ROOT / ".bench"
 STOCK_DIR = BENCH_DIR / "stock-bot"
 STOCK_TRAINING_FILE = BENCH_DIR / "stock-bot.training.json"
 SETTLE_SECONDS = 3
+# The longest stretch one bot is loaded before the other takes its turn.
+SLICE_SECONDS = 10.0
 BUSY_LOAD_AVERAGE = 1.0
 MIB = 1024 * 1024
 # Component options shown in the report: what makes a model slower or faster.
@@ -296,27 +302,38 @@ def measure_our_training() -> float:
 # --- the load -----------------------------------------------------------------------------
 
 
-def benchmark_bot(
-    result: BotResult,
-    server: Server,
-    messages: Sequence[str],
-    levels: Sequence[int],
-    seconds: float,
-) -> None:
-    """Warm-up conversation, then each load level in turn, into `result`."""
+def warm(result: BotResult, server: Server, messages: Sequence[str]) -> None:
+    """Records the cold start and sends one warm-up conversation."""
     result.cold_start_s = server.cold_start_s
-    print(f"  cold start {server.cold_start_s:.1f} s; warm-up conversation", flush=True)
+    print(f"  {result.name}: cold start {server.cold_start_s:.1f} s; warm-up conversation")
     failures = asyncio.run(warm_up(server.url, messages))
     if failures:
         sys.exit(f"{result.name}: the warm-up conversation failed: {', '.join(failures)}")
-    for concurrency in levels:
-        time.sleep(SETTLE_SECONDS)
-        print(f"  {visitors(concurrency)} for {seconds:g} s ...", flush=True)
-        level = asyncio.run(run_level(server.url, messages, concurrency, seconds, server.pids))
+
+
+def slices(seconds: float) -> list[float]:
+    """`seconds` cut into equal slices of at most SLICE_SECONDS."""
+    count = max(1, math.ceil(seconds / SLICE_SECONDS))
+    return [seconds / count] * count
+
+
+def benchmark_level(
+    bots: Sequence[tuple[BotResult, Server, Sequence[str]]], concurrency: int, seconds: float
+) -> None:
+    """One load level on each bot, the bots taking turns slice by slice."""
+    print(f"  {visitors(concurrency)} for {seconds:g} s each ...", flush=True)
+    parts: dict[str, list[LevelResult]] = {result.name: [] for result, _, _ in bots}
+    for length in slices(seconds):
+        for result, server, messages in bots:
+            time.sleep(SETTLE_SECONDS)
+            part = asyncio.run(run_level(server.url, messages, concurrency, length, server.pids))
+            parts[result.name].append(part)
+    for result, _, _ in bots:
+        level = combined(parts[result.name])
         result.levels.append(level)
         print(
-            f"    {level.throughput:.1f} requests/s, p95 {format_ms(level.latency_ms(95))} ms, "
-            f"{level.errors} errors",
+            f"    {result.name}: {level.throughput:.1f} requests/s, "
+            f"p95 {format_ms(level.latency_ms(95))} ms, {level.errors} errors",
             flush=True,
         )
 
@@ -518,7 +535,10 @@ def method_section(seconds: float, levels: Sequence[int]) -> list[str]:
         "aiohttp, on the same machine). Our conversation: "
         f"{quoted} (two FAQ answers, the interaction check and the intake prompt, both custom "
         f"actions). The stock bot's, from its own training data: {stock_quoted}. One warm-up "
-        "conversation first; the bots run one after the other, never together.",
+        "conversation first. Both bots are up at once but only one is under load at a time: "
+        f"each level runs in slices of at most {SLICE_SECONDS:g} s, ours then the stock bot's, "
+        "in turn, so that the machine speeding up or slowing down during the run (a shared VM "
+        "does) weighs on both alike; each bot's figures add up its slices.",
         "- **Figures**: throughput = successful requests per second of wall time; "
         "conversations/s counts conversations whose five messages were all sent; latency "
         "percentiles (nearest rank) of the successful requests, from sending to the whole reply; "
@@ -651,13 +671,18 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
         work_dir = Path(temporary)
-        print("Our bot (scripts/run.sh)", flush=True)
-        with serve_ours(work_dir) as server:
-            benchmark_bot(ours, server, OUR_CONVERSATION, args.levels, args.seconds)
-        time.sleep(SETTLE_SECONDS)
-        print("Stock bot (rasa run)", flush=True)
-        with serve_stock(work_dir) as server:
-            benchmark_bot(stock, server, STOCK_CONVERSATION, args.levels, args.seconds)
+        print("Starting our bot (scripts/run.sh), then the stock bot (rasa run)", flush=True)
+        with serve_ours(work_dir) as our_server:
+            time.sleep(SETTLE_SECONDS)
+            with serve_stock(work_dir) as stock_server:
+                bots = [
+                    (ours, our_server, OUR_CONVERSATION),
+                    (stock, stock_server, STOCK_CONVERSATION),
+                ]
+                for result, server, messages in bots:
+                    warm(result, server, messages)
+                for concurrency in args.levels:
+                    benchmark_level(bots, concurrency, args.seconds)
 
     text = report(ours, stock, run)
     args.output.write_text(text)

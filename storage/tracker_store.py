@@ -20,21 +20,24 @@ Configured in endpoints.yml; the database is the URL in CONVERSATIONS_DB_URL
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
+import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore, create_engine_kwargs
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import SQLAlchemyError
 
-from storage.redaction import redact
+from storage.redaction import redact, strings_in
 
 logger = logging.getLogger(__name__)
 
@@ -42,16 +45,28 @@ DEFAULT_RETRY_SECONDS = 5.0
 DEFAULT_MAX_HELD_CONVERSATIONS = 10_000
 # How long one attempt to reach PostgreSQL may take before the store gives up.
 CONNECT_TIMEOUT_SECONDS = 3
+# Conversations whose stored event count is remembered between reading and writing.
+MAX_REMEMBERED_COUNTS = 1_000
 
 
-def redacted_event(event: Event) -> Event:
-    """A copy of the event with every string in it redacted.
+def redacted_event(event: Event, unchanged: Container[str] = frozenset()) -> Event:
+    """A copy of the event with every string in it redacted, but those in `unchanged`.
 
     Built by the event's own class: `Event.from_parameters` would look the class
     up among all of Rasa's event classes, about 1 ms per event (docs/benchmarks.md).
     """
-    copy: Event = type(event)._from_parameters(redact(event.as_dict()))
+    copy: Event = type(event)._from_parameters(redact(event.as_dict(), unchanged))
     return copy
+
+
+def assistant_strings(domain: Domain) -> frozenset[str]:
+    """Every string of the domain's responses: texts, button titles and payloads.
+
+    A stored string equal to one of these is the assistant's own words, not the
+    visitor's, and needs no redaction. A response filled in with a slot value
+    ("call {intake_phone}") no longer equals its template, so it is still redacted.
+    """
+    return frozenset(strings_in(domain.responses))
 
 
 @dataclass(frozen=True)
@@ -75,11 +90,16 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self._assistant_strings = assistant_strings(self.domain)
         self._use_resilient_engine()
         self.retry_seconds = float(retry_seconds)
         self.max_held_conversations = int(max_held_conversations)
         self.clock = clock
         self._held: OrderedDict[str, str] = OrderedDict()  # sender -> serialised tracker
+        # sender -> (the tracker read or written last, its events then in the database)
+        self._stored_counts: OrderedDict[str, tuple[weakref.ref[DialogueStateTracker], int]] = (
+            OrderedDict()
+        )
         self._last_failure: float | None = None  # clock() of the latest failure
         self._unreachable_since: float | None = None  # time.time() of the first
 
@@ -102,9 +122,25 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     # -- Rasa's TrackerStore interface -------------------------------------------
 
+    @property
+    def domain(self) -> Domain:
+        """The model's domain (Rasa sets it when the model is loaded)."""
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Domain | None) -> None:
+        self._domain = domain or Domain.empty()
+        self._assistant_strings = assistant_strings(self._domain)
+
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The conversation's current session: held in memory if not yet written."""
-        return await self._retrieve_resiliently(sender_id, super().retrieve)
+        return await self._retrieve_resiliently(sender_id, self._retrieve_current_session)
+
+    async def _retrieve_current_session(self, sender_id: str) -> DialogueStateTracker | None:
+        tracker = await SQLTrackerStore.retrieve(self, sender_id)
+        if tracker is not None:
+            self._remember_stored_count(tracker)
+        return tracker
 
     async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
         """Every session of the conversation (held in memory: what is held)."""
@@ -118,10 +154,12 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         try:
             await super().save(tracker)
         except SQLAlchemyError as error:
+            self._stored_counts.pop(tracker.sender_id, None)
             self._record_failure(error)
             self._hold(tracker)
             return
         self._held.pop(tracker.sender_id, None)
+        self._remember_stored_count(tracker)
         await self._record_success()
 
     # -- outage handling -----------------------------------------------------------
@@ -219,13 +257,36 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     # -- what is written -----------------------------------------------------------
 
+    def _remember_stored_count(self, tracker: DialogueStateTracker) -> None:
+        """Notes that all of this tracker's events are in the database now.
+
+        Saving the same tracker object then writes the events after these without
+        asking the database to count the stored ones: Rasa reads, handles and saves a
+        conversation's message under its lock, so nothing else writes in between.
+        """
+        if tracker.events.maxlen is not None:  # a truncated history: counts would differ
+            return
+        self._stored_counts.pop(tracker.sender_id, None)
+        self._stored_counts[tracker.sender_id] = (weakref.ref(tracker), len(tracker.events))
+        while len(self._stored_counts) > MAX_REMEMBERED_COUNTS:
+            self._stored_counts.popitem(last=False)
+
+    def _stored_count(self, tracker: DialogueStateTracker) -> int | None:
+        """The number of this tracker's events already stored, if this store knows it."""
+        remembered = self._stored_counts.get(tracker.sender_id)
+        if remembered is None or remembered[0]() is not tracker:
+            return None
+        return remembered[1]
+
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         """The events not stored yet, redacted (SQLTrackerStore.save writes these).
 
         A conversation held during an outage may have started afresh (its first
         message could not be read back), or another Rasa instance may have held
         part of it, so its unwritten events are those whose timestamps are not
-        stored yet, not "all after the stored count".
+        stored yet, not "all after the stored count". Otherwise they are those after
+        the count, remembered from reading the tracker (Rasa's store would count them
+        with one more query on every message).
         """
         if tracker.sender_id in self._held:
             stored = {
@@ -235,15 +296,18 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 )
             }
             events: Iterator = (event for event in tracker.events if event.timestamp not in stored)
+        elif (count := self._stored_count(tracker)) is not None:
+            events = itertools.islice(tracker.events, count, None)
         else:
             events = super()._additional_events(session, tracker)
-        return (redacted_event(event) for event in events)
+        unchanged = self._assistant_strings
+        return (redacted_event(event, unchanged) for event in events)
 
     async def _stream_new_events(
         self, event_broker: EventBroker, new_events: list[Event], sender_id: str
     ) -> None:
         """Publishes redacted copies to the event broker, if one is configured."""
-        redacted = [redacted_event(event) for event in new_events]
+        redacted = [redacted_event(event, self._assistant_strings) for event in new_events]
         await super()._stream_new_events(event_broker, redacted, sender_id)
 
 

@@ -61,7 +61,7 @@ refer to the original text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container, Iterator
 from typing import Any
 
 from storage.redaction.addresses import redact_addresses
@@ -91,6 +91,7 @@ __all__ = [
     "SSN",
     "redact",
     "redact_text",
+    "strings_in",
 ]
 
 # The detectors that need a digit, "@", "at" or "dot" in the text, in the order they run.
@@ -130,7 +131,7 @@ def redact_text(text: str) -> str:
     return redact_names(text)
 
 
-def redact(value: Any) -> Any:
+def redact(value: Any, unchanged: Container[str] = frozenset()) -> Any:
     """Recursively redacts every str inside dicts/lists/tuples (keys are left alone).
 
     Dicts, lists and tuples (named tuples included) are copied, never changed in
@@ -138,19 +139,34 @@ def redact(value: Any) -> Any:
 
     Args:
         value: A string, or a JSON-like structure such as a Rasa event dict.
+        unchanged: Strings known to hold no visitor data, kept as they are: the
+            assistant's own response texts, which name helplines by number and
+            would otherwise cost a phone-number search on every message.
 
     Returns:
         A redacted copy of the value.
     """
     if isinstance(value, str):
-        return redact_text(value)
+        return value if value in unchanged else redact_text(value)
     if isinstance(value, dict):
-        return {key: redact(item) for key, item in value.items()}
+        return {key: redact(item, unchanged) for key, item in value.items()}
     if isinstance(value, list):
-        return [redact(item) for item in value]
+        return [redact(item, unchanged) for item in value]
     if isinstance(value, tuple):
-        items = [redact(item) for item in value]
+        items = [redact(item, unchanged) for item in value]
         if hasattr(value, "_fields"):
             return type(value)(*items)
         return tuple(items)
     return value
+
+
+def strings_in(value: Any) -> Iterator[str]:
+    """Every str inside dicts/lists/tuples (not the keys), depth first."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings_in(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from strings_in(item)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from devtools.services import PostgresServer, postgres_server
 from storage.tracker_store import RedactingSQLTrackerStore
+from tests.support.stored_events import stored_texts, turn
 
 DOMAIN = Domain.load("domain.yml")
 
@@ -26,25 +23,6 @@ def server() -> Iterator[PostgresServer]:
 
 def store_for(server: PostgresServer, **options: float) -> RedactingSQLTrackerStore:
     return RedactingSQLTrackerStore(DOMAIN, host=server.url, retry_seconds=0, **options)
-
-
-def turn(tracker: DialogueStateTracker, question: str, answer: str) -> None:
-    """A visitor's message and the bot's answer, with distinct timestamps."""
-    tracker.update(UserUttered(question, timestamp=time.time()))
-    tracker.update(BotUttered(answer, timestamp=time.time()))
-    tracker.update(ActionExecuted("action_listen", timestamp=time.time()))
-
-
-def stored_texts(server: PostgresServer, sender: str) -> list[str]:
-    engine = sa.create_engine(server.url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                sa.text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
-            ).all()
-    finally:
-        engine.dispose()
-    return [json.loads(data).get("text") for (data,) in rows if json.loads(data).get("text")]
 
 
 async def test_a_conversation_held_during_an_outage_is_written_when_the_database_returns(
@@ -71,7 +49,7 @@ async def test_a_conversation_held_during_an_outage_is_written_when_the_database
     server.start()
     outage = await store.check()
     assert outage.reachable and outage.conversations_waiting == 0
-    assert stored_texts(server, "visitor") == [
+    assert stored_texts(server.url, "visitor") == [
         "is it addictive?",
         "answer one",
         "can I drink on it?",

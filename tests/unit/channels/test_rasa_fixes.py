@@ -1,12 +1,21 @@
-"""channels/rasa_fixes.py: the cached validator accepts and refuses what Rasa's own does."""
+"""channels/rasa_fixes.py: each fix decides as Rasa's own code does."""
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    Event,
+    SlotSet,
+    UserUttered,
+    deserialise_events,
+)
 
 from channels import rasa_fixes
 
@@ -43,4 +52,48 @@ def test_install_replaces_rasas_check_once() -> None:
     rasa_fixes.install()
     rasa_fixes.install()
     assert RemoteAction._validate_action_result is rasa_fixes._validate_action_result
+    assert Event.resolve_by_type is rasa_fixes._resolve_by_type
     assert outcome(RemoteAction._validate_action_result, REPLIES[0]) == "accepted"
+
+
+def every_event_class() -> list[type[Event]]:
+    classes, todo = [], [Event]
+    while todo:
+        for subclass in todo.pop().__subclasses__():
+            classes.append(subclass)
+            todo.append(subclass)
+    return [cls for cls in classes if not inspect.isabstract(cls)]
+
+
+@pytest.mark.parametrize("event_class", every_event_class(), ids=lambda cls: cls.__name__)
+def test_each_event_type_resolves_to_the_class_rasa_finds(event_class: type[Event]) -> None:
+    type_name = event_class.type_name
+    expected = rasa_fixes._ORIGINAL_RESOLVE_BY_TYPE(type_name)
+    assert rasa_fixes._resolve_by_type(type_name) is expected
+    assert rasa_fixes._resolve_by_type(type_name) is expected  # remembered
+
+
+def test_unknown_event_types_are_refused_or_defaulted_as_rasa_does() -> None:
+    with pytest.raises(ValueError, match="Unknown event name"):
+        rasa_fixes._resolve_by_type("no-such-event")
+    assert rasa_fixes._resolve_by_type("no-such-event", UserUttered) is UserUttered
+    assert rasa_fixes._resolve_by_type("topic") is None
+    with pytest.raises(ValueError, match="Unknown event name"):
+        rasa_fixes._resolve_by_type("no-such-event")  # the default was not remembered
+
+
+def test_stored_events_read_back_alike_with_the_fix() -> None:
+    stored = [
+        UserUttered("is it addictive?", {"name": "faq"}).as_dict(),
+        BotUttered("Yes, it can be.").as_dict(),
+        ActionExecuted("action_listen").as_dict(),
+        SlotSet("language", "es").as_dict(),
+    ]
+    rasa_fixes.install()
+    assert Event.resolve_by_type is rasa_fixes._resolve_by_type
+    assert deserialise_events(stored) == [
+        UserUttered("is it addictive?", {"name": "faq"}),
+        BotUttered("Yes, it can be."),
+        ActionExecuted("action_listen"),
+        SlotSet("language", "es"),
+    ]

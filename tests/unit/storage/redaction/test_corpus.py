@@ -23,6 +23,7 @@ from storage.redaction import (
     SSN,
     redact,
     redact_text,
+    strings_in,
 )
 
 CORPUS = load_yaml("tests/redaction_corpus.yml")
@@ -165,20 +166,7 @@ def test_redact_matches_redact_text_on_the_corpus() -> None:
 
 def test_the_projects_own_phrasings_are_unchanged(domain: dict[str, Any]) -> None:
     """Bot answers and visitor phrasings: nothing but the helplines' numbers is redacted."""
-    texts: list[str] = []
-
-    def collect(value: Any) -> None:
-        if isinstance(value, str):
-            texts.append(value)
-        elif isinstance(value, dict):
-            for item in value.values():
-                collect(item)
-        elif isinstance(value, list):
-            for item in value:
-                collect(item)
-
-    collect(domain["responses"])
-    collect(load_yaml("tests/safety_test_set.yml"))
+    texts = [*strings_in(domain["responses"]), *strings_in(load_yaml("tests/safety_test_set.yml"))]
     for path in ("data/nlu.yml", "tests/nlu_test.yml"):
         for examples in examples_by_intent(path).values():
             texts.extend(examples)

@@ -18,6 +18,7 @@ from storage.redaction import (
     SSN,
     redact,
     redact_text,
+    strings_in,
 )
 
 
@@ -163,3 +164,19 @@ def test_redact_keeps_named_tuples_and_scalars() -> None:
     assert redact(None) is None
     assert redact([]) == []
     assert redact({}) == {}
+
+
+def test_strings_in_finds_every_string_but_the_keys() -> None:
+    value = {"text": "a", "buttons": [{"title": "b", "payload": "/c"}], "n": 3, "t": ("d",)}
+    assert list(strings_in(value)) == ["a", "b", "/c", "d"]
+
+
+def test_unchanged_strings_are_kept_and_the_rest_redacted() -> None:
+    helpline = "Poison Control is at 1-800-222-1222."
+    value = {"bot": helpline, "visitor": "call 816-555-0199", "again": [helpline]}
+    assert redact(value, unchanged={helpline}) == {
+        "bot": helpline,
+        "visitor": "call [PHONE]",
+        "again": [helpline],
+    }
+    assert redact(helpline) == "Poison Control is at [PHONE]."

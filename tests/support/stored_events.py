@@ -1,0 +1,36 @@
+"""What the conversation store wrote: the raw `events` rows of one conversation."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+
+def stored_events(database_url: str, sender: str) -> list[dict[str, Any]]:
+    """The stored event dicts of one conversation, in the order they were written."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
+            ).all()
+    finally:
+        engine.dispose()
+    return [json.loads(data) for (data,) in rows]
+
+
+def stored_texts(database_url: str, sender: str) -> list[str]:
+    """The visitor's and the bot's messages of one conversation, as stored."""
+    return [event["text"] for event in stored_events(database_url, sender) if event.get("text")]
+
+
+def turn(tracker: DialogueStateTracker, question: str, answer: str) -> None:
+    """A visitor's message and the bot's answer, with distinct timestamps."""
+    tracker.update(UserUttered(question, timestamp=time.time()))
+    tracker.update(BotUttered(answer, timestamp=time.time()))
+    tracker.update(ActionExecuted("action_listen", timestamp=time.time()))

@@ -1,0 +1,134 @@
+"""storage/tracker_store.py on SQLite: what is written, and that each event is written once."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from storage.tracker_store import RedactingSQLTrackerStore, assistant_strings
+from tests.support.stored_events import stored_events, stored_texts, turn
+
+HELPLINE_ANSWER = "Poison Control is at 1-800-222-1222, 24/7."
+DOMAIN = Domain.from_dict(
+    {
+        "slots": {"topic": {"type": "text", "mappings": [{"type": "custom"}]}},
+        "responses": {
+            "utter_poison_control": [{"text": HELPLINE_ANSWER}],
+            "utter_call_back": [
+                {
+                    "text": "Shall we call you at {phone}?",
+                    "buttons": [{"title": "Yes, call 1-800-662-4357", "payload": "/affirm"}],
+                }
+            ],
+        },
+    }
+)
+FIRST_THREE_TURNS = (
+    "is it addictive?",
+    "answer one",
+    "can I drink on it?",
+    "answer two",
+    "withdrawal?",
+    "answer three",
+)
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'conversations.db'}"
+
+
+def test_the_assistant_strings_are_every_response_text_button_title_and_payload() -> None:
+    strings = assistant_strings(DOMAIN)
+    assert {HELPLINE_ANSWER, "Shall we call you at {phone}?", "Yes, call 1-800-662-4357"} <= (
+        strings
+    )
+    assert "/affirm" in strings
+
+
+async def test_the_assistant_s_own_words_are_stored_as_said_and_the_visitor_s_redacted(
+    database: str,
+) -> None:
+    store = RedactingSQLTrackerStore(DOMAIN, host=database)
+    tracker = DialogueStateTracker("visitor", DOMAIN.slots)
+    turn(tracker, "call me at 816-555-0199", HELPLINE_ANSWER)
+    tracker.update(BotUttered("Shall we call you at 816-555-0199?"))  # a filled-in template
+    await store.save(tracker)
+
+    assert stored_texts(database, "visitor") == [
+        "call me at [PHONE]",
+        HELPLINE_ANSWER,
+        "Shall we call you at [PHONE]?",
+    ]
+
+
+async def test_each_event_is_stored_once_across_messages_and_sessions(database: str) -> None:
+    store = RedactingSQLTrackerStore(DOMAIN, host=database)
+    tracker = DialogueStateTracker("visitor", DOMAIN.slots)
+    turn(tracker, "is it addictive?", "answer one")
+    await store.save(tracker)
+    await store.save(tracker)  # saved twice unchanged: nothing written twice
+
+    for question, answer in [("can I drink on it?", "answer two"), ("withdrawal?", "answer three")]:
+        tracker = await store.retrieve("visitor")
+        assert tracker is not None
+        turn(tracker, question, answer)
+        tracker.update(SlotSet("topic", question))
+        await store.save(tracker)
+
+    tracker = await store.retrieve("visitor")
+    assert tracker is not None
+    tracker.update(ActionExecuted("action_session_start", timestamp=time.time()))
+    tracker.update(SessionStarted(timestamp=time.time()))
+    turn(tracker, "back again", "answer four")
+    await store.save(tracker)
+
+    events = stored_events(database, "visitor")
+    assert [event["text"] for event in events if event.get("text")] == [
+        *FIRST_THREE_TURNS,
+        "back again",
+        "answer four",
+    ]
+    assert [event["value"] for event in events if event["event"] == "slot"] == [
+        "can I drink on it?",
+        "withdrawal?",
+    ]
+    current = await store.retrieve("visitor")
+    assert current is not None
+    assert [event.text for event in current.events if isinstance(event, UserUttered)] == [
+        "back again"
+    ]
+
+
+async def test_a_tracker_this_store_did_not_read_is_written_after_what_is_stored(
+    database: str,
+) -> None:
+    first = RedactingSQLTrackerStore(DOMAIN, host=database)
+    second = RedactingSQLTrackerStore(DOMAIN, host=database)  # e.g. another Rasa instance
+    tracker = DialogueStateTracker("visitor", DOMAIN.slots)
+    turn(tracker, "is it addictive?", "answer one")
+    await first.save(tracker)
+
+    read_elsewhere = await second.retrieve("visitor")
+    assert read_elsewhere is not None
+    turn(read_elsewhere, "can I drink on it?", "answer two")
+    await second.save(read_elsewhere)
+
+    # `first` still remembers its own, older tracker; a new object read by neither
+    # store is counted in the database.
+    again = DialogueStateTracker.from_events("visitor", list(read_elsewhere.events), DOMAIN.slots)
+    turn(again, "withdrawal?", "answer three")
+    await first.save(again)
+
+    assert stored_texts(database, "visitor") == [*FIRST_THREE_TURNS]
