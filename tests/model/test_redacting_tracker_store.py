@@ -1,13 +1,16 @@
 """storage/tracker_store.py: conversations run through the bot, then the raw database rows.
 
 Every identifier planted in tests/redaction_corpus.yml must be absent from what
-was written, and the bot must have answered exactly as with no redaction. On
-SQLite (the default) and on a real PostgreSQL server (devtools/services.py).
+was written (the assistant's own response texts aside: they are stored as written, and
+name the helplines some planted messages also contain), and the bot must have answered
+exactly as with no redaction. On SQLite (the default) and on a real PostgreSQL server
+(devtools/services.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -15,6 +18,8 @@ import sqlalchemy as sa
 
 from devtools.nlu_evaluation import agent_without_action_server
 from devtools.project_files import load_yaml
+from storage.redaction import strings_in
+from storage.tracker_store import assistant_strings
 
 CORPUS = load_yaml("tests/redaction_corpus.yml")
 PLANTED = CORPUS["redacted"]
@@ -62,7 +67,12 @@ async def test_no_planted_identifier_reaches_the_database_and_answers_are_unchan
 
     with sa.create_engine(database_url).connect() as connection:
         rows = [data for (data,) in connection.execute(sa.text("SELECT data FROM events"))]
-    stored = "\n".join(rows).lower()
+    # Everything stored but the assistant's own response texts, kept as written (they name
+    # the helplines a visitor may also type).
+    own_words = assistant_strings(agent.domain)
+    stored = "\n".join(
+        text for data in rows for text in strings_in(json.loads(data)) if text not in own_words
+    ).lower()
     assert len(rows) > len(PLANTED)
     leaked = [
         identifier
