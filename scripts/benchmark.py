@@ -305,7 +305,10 @@ def measure_our_training() -> float:
 def warm(result: BotResult, server: Server, messages: Sequence[str]) -> None:
     """Records the cold start and sends one warm-up conversation."""
     result.cold_start_s = server.cold_start_s
-    print(f"  {result.name}: cold start {server.cold_start_s:.1f} s; warm-up conversation")
+    print(
+        f"  {result.name}: cold start {server.cold_start_s:.1f} s; warm-up conversation",
+        flush=True,
+    )
     failures = asyncio.run(warm_up(server.url, messages))
     if failures:
         sys.exit(f"{result.name}: the warm-up conversation failed: {', '.join(failures)}")

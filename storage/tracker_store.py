@@ -90,7 +90,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self._assistant_strings = assistant_strings(self.domain)
+        # Rasa's __init__ sets _domain directly: pass it through the setter, which derives
+        # the assistant's strings from it.
+        self.domain = self.domain
         self._use_resilient_engine()
         self.retry_seconds = float(retry_seconds)
         self.max_held_conversations = int(max_held_conversations)

@@ -1,4 +1,4 @@
-"""What the conversation store wrote: the raw `events` rows of one conversation."""
+"""The conversation store's tests: turns to write, and the raw `events` rows written."""
 
 from __future__ import annotations
 

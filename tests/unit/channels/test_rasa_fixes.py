@@ -16,6 +16,7 @@ from rasa.shared.core.events import (
     UserUttered,
     deserialise_events,
 )
+from rasa.utils.tensorflow.models import RasaModel
 
 from channels import rasa_fixes
 
@@ -53,6 +54,7 @@ def test_install_replaces_rasas_check_once() -> None:
     rasa_fixes.install()
     assert RemoteAction._validate_action_result is rasa_fixes._validate_action_result
     assert Event.resolve_by_type is rasa_fixes._resolve_by_type
+    assert RasaModel._rasa_predict is rasa_fixes._rasa_predict
     assert outcome(RemoteAction._validate_action_result, REPLIES[0]) == "accepted"
 
 
