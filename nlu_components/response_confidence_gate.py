@@ -16,6 +16,12 @@ the answer is given: "how do i stop taking clonazepam" is faq 0.48 against
 ask_personal_medical_advice 0.42, but faq/stopping_safely at 0.95. The gate records
 ``rescued: true``.
 
+Two opinions agreeing are trusted further than one: when the ResponseSelector's answer is
+under ``threshold`` (or under ``rescue_threshold`` for a rescue) but at least
+``agreement_threshold``, and the nearest training examples point to the same answer
+(faq_neighbours.py, which runs just before), the answer is given and the gate records
+``agreed: true``. Long questions told as a story are the ones this answers.
+
 A fallback whose best guess is a referral intent (``referral_intents``: the doctor or
 pharmacist referral for dose and personal questions) at ``rescue_min_intent_confidence`` or
 more gets that referral: it states no fact, so giving it when unsure costs nothing, while
@@ -32,10 +38,12 @@ from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
     PREDICTED_CONFIDENCE_KEY,
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu_components.faq_neighbours import NEIGHBOURS_KEY
 from nlu_components.stateless_component import StatelessComponent
 
 RESPONSE_SELECTOR_KEY = "response_selector"
@@ -53,6 +61,7 @@ class ResponseConfidenceGate(StatelessComponent):
             "threshold": 0.5,
             "rescue_threshold": 0.9,
             "rescue_min_intent_confidence": 0.3,
+            "agreement_threshold": 1.0,
             "referral_intents": ["ask_dose_or_prescription", "ask_personal_medical_advice"],
         }
 
@@ -62,6 +71,7 @@ class ResponseConfidenceGate(StatelessComponent):
         self.threshold = float(self.config["threshold"])
         self.rescue_threshold = float(self.config["rescue_threshold"])
         self.rescue_min_intent_confidence = float(self.config["rescue_min_intent_confidence"])
+        self.agreement_threshold = float(self.config["agreement_threshold"])
         self.referral_intents = frozenset(self.config["referral_intents"])
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -71,6 +81,15 @@ class ResponseConfidenceGate(StatelessComponent):
                 continue
             response_confidence = self._selected_response_confidence(message)
             if response_confidence is None or response_confidence >= self.threshold:
+                continue
+            intent_name = message.data[INTENT][INTENT_NAME_KEY]
+            if self._neighbours_agree(message, intent_name, response_confidence):
+                agreed = {
+                    "retrieval_intent": intent_name,
+                    "response_confidence": response_confidence,
+                    "agreed": True,
+                }
+                message.set(GATE_KEY, agreed, add_to_output=True)
                 continue
             fallback_intent = {
                 INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
@@ -107,16 +126,31 @@ class ResponseConfidenceGate(StatelessComponent):
         if runner_up.get(INTENT_NAME_KEY) in self.referral_intents:
             reason["referral"] = True
         else:
-            response_confidence = self._selected_response_confidence(
-                message, runner_up.get(INTENT_NAME_KEY)
-            )
-            if response_confidence is None or response_confidence < self.rescue_threshold:
+            intent_name = runner_up.get(INTENT_NAME_KEY)
+            response_confidence = self._selected_response_confidence(message, intent_name)
+            if response_confidence is None:
                 return False
+            if response_confidence < self.rescue_threshold:
+                if not self._neighbours_agree(message, intent_name, response_confidence):
+                    return False
+                reason["agreed"] = True
             reason["response_confidence"] = response_confidence
         message.set(INTENT, dict(runner_up), add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking[1:], add_to_output=True)
         message.set(GATE_KEY, reason, add_to_output=True)
         return True
+
+    def _neighbours_agree(
+        self, message: Message, intent_name: str | None, response_confidence: float
+    ) -> bool:
+        """Whether the nearest training examples name the selected answer, sure enough."""
+        if response_confidence < self.agreement_threshold:
+            return False
+        selector = message.get(RESPONSE_SELECTOR_KEY) or {}
+        response = selector.get(str(intent_name), {}).get("response", {})
+        answer = response.get(INTENT_RESPONSE_KEY)
+        neighbours = message.get(NEIGHBOURS_KEY) or {}
+        return answer is not None and neighbours.get("label") == answer
 
     @staticmethod
     def _selected_response_confidence(

@@ -54,8 +54,8 @@ from nlu_components.safety_exemplars import (
     training_exemplar,
 )
 from nlu_components.safety_net import SAFETY_NET_KEY
-from nlu_components.sentence_encoder import DIMENSIONS, encode
-from nlu_components.sentence_featurizer import ALIAS as FEATURIZER_ALIAS
+from nlu_components.sentence_encoder import DIMENSIONS
+from nlu_components.sentence_featurizer import sentence_vector
 
 SEMANTIC_SAFETY_KEY = "semantic_safety"
 # Most urgent first: a route replaces the current intent only if it comes earlier here.
@@ -75,14 +75,6 @@ def exemplars_file(config: Dict[str, Any]) -> Path:
 def urgency(intent: str | None) -> int:
     """0 for an emergency, 1 for a crisis, 2 for an extra dose, 3 for anything else."""
     return URGENCY.index(intent) if intent in URGENCY else len(URGENCY)
-
-
-def sentence_vector(message: Message) -> np.ndarray:
-    """The encoder's vector of the message: the featurizer's, or encoded here."""
-    _, sentence = message.get_dense_features(TEXT, [FEATURIZER_ALIAS])
-    if sentence is not None and sentence.features.shape[-1] == DIMENSIONS:
-        return np.asarray(sentence.features, dtype=np.float32).reshape(-1)
-    return encode(message.get(TEXT))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)

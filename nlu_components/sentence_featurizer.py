@@ -14,6 +14,7 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any, Dict, List
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -23,10 +24,18 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.sentence_encoder import ENCODER_DISTRIBUTION, encode
+from nlu_components.sentence_encoder import DIMENSIONS, ENCODER_DISTRIBUTION, encode
 
 ALIAS = "sentence_encoder"
 ENCODER_VERSION = metadata.version(ENCODER_DISTRIBUTION)
+
+
+def sentence_vector(message: Message) -> np.ndarray:
+    """The encoder's vector of the message: this featurizer's, or encoded here."""
+    _, sentence = message.get_dense_features(TEXT, [ALIAS])
+    if sentence is not None and sentence.features.shape[-1] == DIMENSIONS:
+        return np.asarray(sentence.features, dtype=np.float32).reshape(-1)
+    return encode(message.get(TEXT))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)

@@ -115,3 +115,62 @@ def test_an_unsure_referral_is_given_rather_than_did_you_mean(
         "rescued": True,
         "referral": True,
     }
+
+
+@pytest.fixture
+def trusting_gate() -> ResponseConfidenceGate:
+    return ResponseConfidenceGate({"threshold": 0.6, "agreement_threshold": 0.3})
+
+
+def with_neighbours(message: Message, label: str) -> Message:
+    message.set("faq_neighbours", {"label": label, "share": 1.0, "similarity": 0.7})
+    return message
+
+
+def test_an_unsure_answer_the_neighbours_agree_with_is_given(
+    trusting_gate: ResponseConfidenceGate,
+) -> None:
+    # A long story about a brother buying pills off the street: faq/detox first, at 0.4.
+    message = with_neighbours(classified_message("faq", response_confidence=0.4), "faq/detox")
+    [message] = trusting_gate.process([message])
+
+    assert message.get("intent")["name"] == "faq"
+    assert message.get(GATE_KEY) == {
+        "retrieval_intent": "faq",
+        "response_confidence": 0.4,
+        "agreed": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("neighbours", "response_confidence"),
+    [
+        ("faq/withdrawal_symptoms", 0.4),  # the two opinions differ
+        ("ask_personal_medical_advice", 0.4),  # the neighbours say it is not an FAQ
+        ("faq/detox", 0.2),  # they agree, but the answer is too unsure
+        (None, 0.4),  # no second opinion (a button, or no neighbours in the pipeline)
+    ],
+)
+def test_without_agreement_an_unsure_answer_is_still_a_fallback(
+    trusting_gate: ResponseConfidenceGate, neighbours: str | None, response_confidence: float
+) -> None:
+    message = classified_message("faq", response_confidence)
+    if neighbours:
+        with_neighbours(message, neighbours)
+    [message] = trusting_gate.process([message])
+
+    assert message.get("intent")["name"] == "nlu_fallback"
+
+
+def test_agreement_also_rescues_an_ambiguous_faq(trusting_gate: ResponseConfidenceGate) -> None:
+    message = with_neighbours(fallback_over("faq", 0.48, response_confidence=0.5), "faq/detox")
+    [message] = trusting_gate.process([message])
+
+    assert message.get("intent") == {"name": "faq", "confidence": 0.48}
+    assert message.get(GATE_KEY)["agreed"] is True
+
+
+def test_agreement_is_off_by_default(gate: ResponseConfidenceGate) -> None:
+    message = with_neighbours(classified_message("faq", response_confidence=0.4), "faq/detox")
+    [message] = gate.process([message])
+    assert message.get("intent")["name"] == "nlu_fallback"
