@@ -27,7 +27,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.sentence_encoder import DIMENSIONS
+from nlu_components.sentence_encoder import DIMENSIONS, one_blas_thread
 from nlu_components.sentence_featurizer import sentence_vector
 
 NEIGHBOURS_KEY = "faq_neighbours"
@@ -130,11 +130,12 @@ class FaqNeighbours(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Records the nearest examples' label on every typed message."""
-        for message in messages:
-            text = message.get(TEXT)
-            if not text or text.lstrip().startswith("/"):
-                continue  # button payloads are already exact
-            found = self.vote(sentence_vector(message))
-            if found:
-                message.set(NEIGHBOURS_KEY, found, add_to_output=True)
+        with one_blas_thread():
+            for message in messages:
+                text = message.get(TEXT)
+                if not text or text.lstrip().startswith("/"):
+                    continue  # button payloads are already exact
+                found = self.vote(sentence_vector(message))
+                if found:
+                    message.set(NEIGHBOURS_KEY, found, add_to_output=True)
         return messages

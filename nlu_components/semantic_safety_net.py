@@ -54,7 +54,7 @@ from nlu_components.safety_exemplars import (
     training_exemplar,
 )
 from nlu_components.safety_net import SAFETY_NET_KEY
-from nlu_components.sentence_encoder import DIMENSIONS
+from nlu_components.sentence_encoder import DIMENSIONS, one_blas_thread
 from nlu_components.sentence_featurizer import sentence_vector
 
 SEMANTIC_SAFETY_KEY = "semantic_safety"
@@ -196,8 +196,9 @@ class SemanticSafetyNet(GraphComponent):
             if not text or text.lstrip().startswith("/"):
                 continue  # button payloads are already exact
             vector = sentence_vector(message)
-            found = self.bank.match(vector, self.threshold, self.margin)
-            guess = self.classifier.guess(vector, self.min_probability)
+            with one_blas_thread():
+                found = self.bank.match(vector, self.threshold, self.margin)
+                guess = self.classifier.guess(vector, self.min_probability)
             by = "nearest" if found.route else "classifier" if guess.route else None
             route = found.route or guess.route
             intent = ROUTE_INTENTS[route] if route else None
