@@ -28,7 +28,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.sentence_encoder import DIMENSIONS, one_blas_thread
-from nlu_components.sentence_featurizer import sentence_vector
+from nlu_components.sentence_featurizer import sentence_vector, sentence_vectors
 
 NEIGHBOURS_KEY = "faq_neighbours"
 VECTORS_FILE = "labelled_examples.npz"
@@ -78,11 +78,7 @@ class FaqNeighbours(GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         """Stores every labelled training example's vector and label."""
         examples = [m for m in training_data.intent_examples if m.get(TEXT) and training_label(m)]
-        vectors = (
-            np.stack([sentence_vector(m) for m in examples])
-            if examples
-            else np.zeros((0, DIMENSIONS), np.float32)
-        )
+        vectors = sentence_vectors(examples)
         labels = [str(training_label(m)) for m in examples]
         with self._model_storage.write_to(self._resource) as directory:
             np.savez(directory / VECTORS_FILE, vectors=vectors, labels=np.array(labels, dtype=str))

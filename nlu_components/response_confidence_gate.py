@@ -146,9 +146,7 @@ class ResponseConfidenceGate(StatelessComponent):
         """Whether the nearest training examples name the selected answer, sure enough."""
         if response_confidence < self.agreement_threshold:
             return False
-        selector = message.get(RESPONSE_SELECTOR_KEY) or {}
-        response = selector.get(str(intent_name), {}).get("response", {})
-        answer = response.get(INTENT_RESPONSE_KEY)
+        answer = self._selected_response(message, intent_name).get(INTENT_RESPONSE_KEY)
         neighbours = message.get(NEIGHBOURS_KEY) or {}
         return answer is not None and neighbours.get("label") == answer
 
@@ -161,6 +159,13 @@ class ResponseConfidenceGate(StatelessComponent):
         selector = message.get(RESPONSE_SELECTOR_KEY) or {}
         if intent_name not in selector.get("all_retrieval_intents", []):
             return None
-        response = selector.get(intent_name, {}).get("response", {})
-        confidence = response.get(PREDICTED_CONFIDENCE_KEY)
+        confidence = ResponseConfidenceGate._selected_response(message, intent_name).get(
+            PREDICTED_CONFIDENCE_KEY
+        )
         return float(confidence) if confidence is not None else None
+
+    @staticmethod
+    def _selected_response(message: Message, intent_name: str | None) -> Dict[str, Any]:
+        """The ResponseSelector's chosen answer for the retrieval intent (empty if none)."""
+        selector = message.get(RESPONSE_SELECTOR_KEY) or {}
+        return selector.get(str(intent_name), {}).get("response", {}) or {}

@@ -54,8 +54,8 @@ from nlu_components.safety_exemplars import (
     training_exemplar,
 )
 from nlu_components.safety_net import SAFETY_NET_KEY
-from nlu_components.sentence_encoder import DIMENSIONS, one_blas_thread
-from nlu_components.sentence_featurizer import sentence_vector
+from nlu_components.sentence_encoder import one_blas_thread
+from nlu_components.sentence_featurizer import sentence_vector, sentence_vectors
 
 SEMANTIC_SAFETY_KEY = "semantic_safety"
 # Most urgent first: a route replaces the current intent only if it comes earlier here.
@@ -132,12 +132,12 @@ class SemanticSafetyNet(GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         """Stores the training examples' vectors and intents, and the exemplar file's vectors."""
         examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
-        vectors = np.stack([sentence_vector(m) for m in examples]) if examples else None
+        vectors = sentence_vectors(examples)
         intents = [str(m.get(INTENT)) for m in examples]
         with self._model_storage.write_to(self._resource) as directory:
             np.savez(
                 directory / TRAINING_VECTORS_FILE,
-                vectors=vectors if vectors is not None else np.zeros((0, DIMENSIONS)),
+                vectors=vectors,
                 intents=np.array(intents, dtype=str),
                 exemplar_vectors=self.bank.vectors,
                 exemplars_sha256=np.array(exemplars_digest(self.exemplars_file)),

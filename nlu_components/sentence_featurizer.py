@@ -38,6 +38,13 @@ def sentence_vector(message: Message) -> np.ndarray:
     return encode(message.get(TEXT))
 
 
+def sentence_vectors(messages: List[Message]) -> np.ndarray:
+    """The vectors of `messages`, one row each: shape (n, 512), float32."""
+    if not messages:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return np.stack([sentence_vector(message) for message in messages])
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds the multilingual sentence encoder's vector as a dense sentence feature."""
