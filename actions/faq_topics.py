@@ -105,7 +105,13 @@ def answered_topic(parse_data: Mapping[str, Any]) -> str | None:
     return topic_key(selected.get("response", {}).get("intent_response_key"))
 
 
-def faq_is_a_likely_intent(parse_data: Mapping[str, Any], top: int = 2) -> bool:
+# How high `faq` must rank among the intents for a message to be treated as a possible FAQ
+# question: its topics are offered in "Did you mean ...?", and the ResponseSelector runs
+# (nlu_components/likely_faq_response_selector.py).
+LIKELY_FAQ_RANKS = 2
+
+
+def faq_is_a_likely_intent(parse_data: Mapping[str, Any], top: int = LIKELY_FAQ_RANKS) -> bool:
     """Whether `faq` is among the `top` intents, ignoring the fallback intent."""
     ranking = [
         entry.get("name")

@@ -29,6 +29,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.sentence_encoder import DIMENSIONS, one_blas_thread
 from nlu_components.sentence_featurizer import sentence_vector, sentence_vectors
+from nlu_components.typed_text import typed_text
 
 NEIGHBOURS_KEY = "faq_neighbours"
 VECTORS_FILE = "labelled_examples.npz"
@@ -128,8 +129,7 @@ class FaqNeighbours(GraphComponent):
         """Records the nearest examples' label on every typed message."""
         with one_blas_thread():
             for message in messages:
-                text = message.get(TEXT)
-                if not text or text.lstrip().startswith("/"):
+                if typed_text(message) is None:
                     continue  # button payloads are already exact
                 found = self.vote(sentence_vector(message))
                 if found:

@@ -34,7 +34,6 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
-    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -42,6 +41,7 @@ from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.es.stop_words import STOP_WORDS as SPANISH_STOP_WORDS
 
 from nlu_components.stateless_component import StatelessComponent
+from nlu_components.typed_text import typed_text
 
 LANGUAGE_ENTITY = "language"
 SPANISH = "es"
@@ -213,8 +213,8 @@ class LanguageDetector(StatelessComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         """Appends the `language` entity to each Spanish message, keeping the entities it has."""
         for message in messages:
-            text = message.get(TEXT)
-            if not text or text.lstrip().startswith("/"):
+            text = typed_text(message)
+            if text is None:
                 continue  # button payloads carry their own intent and entities
             language, confidence = detect_language(text)
             if language != SPANISH:

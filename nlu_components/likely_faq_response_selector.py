@@ -28,7 +28,9 @@ warnings.filterwarnings(
     message="You have defined training data with examples for training a response selector",
 )
 
-LIKELY = 2  # as actions/faq_topics.py's `faq_is_a_likely_intent`
+# actions/faq_topics.py's LIKELY_FAQ_RANKS, which "Did you mean ...?" uses. Rasa's image does not
+# ship actions/, so the number is repeated; a unit test keeps the two equal.
+LIKELY_FAQ_RANKS = 2
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -40,7 +42,7 @@ class LikelyFaqResponseSelector(ResponseSelector):
         ranking = message.get(INTENT_RANKING_KEY)
         if not ranking or not self.retrieval_intent:
             return True
-        names = [entry.get(INTENT_NAME_KEY) for entry in ranking[:LIKELY]]
+        names = [entry.get(INTENT_NAME_KEY) for entry in ranking[:LIKELY_FAQ_RANKS]]
         return self.retrieval_intent in names
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -16,12 +16,12 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
-    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.safety_patterns import SafetyMatch, SafetyMatcher, safety_matcher
 from nlu_components.stateless_component import StatelessComponent
+from nlu_components.typed_text import typed_text
 
 
 def set_intent(message: Message, intent_name: str, confidence: float) -> None:
@@ -71,8 +71,8 @@ class PatternRouter(StatelessComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         """Routes each message that matches a pattern, unless `keeps` says otherwise."""
         for message in messages:
-            text = message.get(TEXT)
-            if not text or text.lstrip().startswith("/"):
+            text = typed_text(message)
+            if text is None:
                 continue  # button payloads are already exact
             classifier_intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if self.keeps(message, classifier_intent):

@@ -56,6 +56,7 @@ from nlu_components.safety_exemplars import (
 from nlu_components.safety_net import SAFETY_NET_KEY
 from nlu_components.sentence_encoder import one_blas_thread
 from nlu_components.sentence_featurizer import sentence_vector, sentence_vectors
+from nlu_components.typed_text import typed_text
 
 SEMANTIC_SAFETY_KEY = "semantic_safety"
 # Most urgent first: a route replaces the current intent only if it comes earlier here.
@@ -192,8 +193,7 @@ class SemanticSafetyNet(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         """Routes each message whose nearest safety example is close enough."""
         for message in messages:
-            text = message.get(TEXT)
-            if not text or text.lstrip().startswith("/"):
+            if typed_text(message) is None:
                 continue  # button payloads are already exact
             vector = sentence_vector(message)
             with one_blas_thread():

@@ -14,13 +14,14 @@ from __future__ import annotations
 from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.language_detector import SPANISH, language_of
 from nlu_components.pattern_router import set_intent
 from nlu_components.safety_exemplars import ROUTE_INTENTS
 from nlu_components.stateless_component import StatelessComponent
+from nlu_components.typed_text import typed_text
 
 SPANISH_MESSAGE_INTENT = "spanish_message"
 SPANISH_GATE_KEY = "spanish_gate"
@@ -34,8 +35,7 @@ class SpanishGate(StatelessComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         """Routes Spanish messages that no safety path recognised to spanish_message."""
         for message in messages:
-            text = message.get(TEXT)
-            if not text or text.lstrip().startswith("/"):
+            if typed_text(message) is None:
                 continue
             language, confidence = language_of(message)
             current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)

@@ -26,7 +26,6 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
-    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -41,6 +40,7 @@ from nlu_components.substance_lexicon import (
     substance_lexicon,
     word_spans,
 )
+from nlu_components.typed_text import typed_text
 
 
 def overlaps_span(entity: Dict[str, Any], start: int, end: int) -> bool:
@@ -85,8 +85,8 @@ class SubstanceExtractor(StatelessComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds the substances each message names, replacing DIET's over the same words."""
         for message in messages:
-            text = message.get(TEXT)
-            if not text or text.lstrip().startswith("/"):
+            text = typed_text(message)
+            if text is None:
                 continue  # button payloads carry their entities already
             found = self.lexicon.find(text)
             entities = message.get(ENTITIES, [])

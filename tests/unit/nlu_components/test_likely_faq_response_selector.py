@@ -6,7 +6,8 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.likely_faq_response_selector import LikelyFaqResponseSelector
+from actions import faq_topics
+from nlu_components.likely_faq_response_selector import LIKELY_FAQ_RANKS, LikelyFaqResponseSelector
 
 
 @pytest.fixture
@@ -45,3 +46,8 @@ def test_a_greeting_is_left_as_it_is(selector: LikelyFaqResponseSelector) -> Non
     selector.process([message])
 
     assert message.data == before
+
+
+def test_selects_for_the_same_messages_that_did_you_mean_treats_as_faq_questions() -> None:
+    # "Did you mean ...?" offers topics only when faq ranks this high; the selector must run then.
+    assert LIKELY_FAQ_RANKS == faq_topics.LIKELY_FAQ_RANKS
