@@ -34,6 +34,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as FALLBACK_INTENT
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -64,6 +65,8 @@ URGENCY = list(ROUTE_INTENTS.values())
 # Between an emergency and a crisis the pattern net and DIET decide in English: nearest
 # neighbours confuse "took the whole bottle" with "thinking about taking the whole bottle".
 DECIDED = frozenset(URGENCY[:2])
+EMERGENCY_INTENT = ROUTE_INTENTS["emergency"]
+EXTRA_DOSE_INTENT = ROUTE_INTENTS["extra_dose"]
 TRAINING_VECTORS_FILE = "training_examples.npz"
 
 
@@ -178,9 +181,22 @@ class SemanticSafetyNet(GraphComponent):
         # A referral the gate gave to a fallback is a weak guess ("I don't see a way out of
         # this anymore": dose question 0.40), not a reading of the message.
         unsure = bool((message.get(RESPONSE_GATE_KEY) or {}).get("referral"))
-        if current == DOSE_INTENT and (message.get(GUARD_KEY) or not (spanish or unsure)):
+        # Nor is the dose guard's reading of a message the classifiers gave up on (medication
+        # words alone: "not the pills, those wouldn't be enough").
+        guard = message.get(GUARD_KEY) or {}
+        guarded = bool(guard) and guard.get("classifier_intent") != FALLBACK_INTENT
+        if current == DOSE_INTENT and (guarded or not (spanish or unsure or guard)):
             # A dose question ("should i take more"): referred to a doctor or pharmacist, not
             # an alarm; a lethal-dose question is the pattern net's, which runs before this.
+            return False
+        if (
+            current == EXTRA_DOSE_INTENT
+            and message.get(SAFETY_NET_KEY)
+            and intent != EMERGENCY_INTENT
+        ):
+            # The pattern net read the words of an accident ("sin querer", "by mistake"); a
+            # nearest example about keeping pills back is no reason to call it a crisis.
+            # Danger signs still make it an emergency.
             return False
         if current not in DECIDED:
             return urgency(intent) < urgency(current)

@@ -19,6 +19,12 @@ groups:
   examples:
   - my friend took a bunch of pills and i cant wake him up
   - mi hermano se tomó muchas pastillas y no despierta
+- id: keeping_pills_back
+  route: crisis
+  why: Keeps pills back for later.
+  examples:
+  - i stopped taking my pills, im saving them for later
+  - ya no me tomo el clonazepam, lo estoy guardando para después
 - id: overdose_facts
   route: informational
   why: Questions about overdose, nothing happening now.
@@ -192,3 +198,15 @@ def test_an_unsure_referral_does_not_hide_an_emergency(net: SemanticSafetyNet) -
     message.set("response_confidence_gate", {"referral": True, "rescued": True}, add_to_output=True)
     [message] = net.process([message])
     assert message.get("intent")["name"] == "report_emergency"
+
+
+def test_an_extra_dose_the_pattern_net_read_is_not_made_a_crisis(net: SemanticSafetyNet) -> None:
+    # Its nearest example may be about keeping pills back; the words of the accident decide.
+    message = spanish(
+        classified("me tomé doble la dosis de clonazepam sin querer, me siento bien", "x")
+    )
+    message.set("intent", {"name": "report_accidental_extra_dose", "confidence": 1.0})
+    message.set("safety_net", {"intent": "report_accidental_extra_dose"}, add_to_output=True)
+    [message] = net.process([message])
+    assert message.get(SEMANTIC_SAFETY_KEY)["route"] == "crisis"
+    assert message.get("intent")["name"] == "report_accidental_extra_dose"
