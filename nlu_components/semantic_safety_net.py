@@ -178,14 +178,16 @@ class SemanticSafetyNet(GraphComponent):
             return False
         # DIET learnt English only: on Spanish its choices are noise.
         spanish = language_of(message)[0] == SPANISH
-        # A referral the gate gave to a fallback is a weak guess ("I don't see a way out of
-        # this anymore": dose question 0.40), not a reading of the message.
-        unsure = bool((message.get(RESPONSE_GATE_KEY) or {}).get("referral"))
-        # Nor is the dose guard's reading of a message the classifiers gave up on (medication
-        # words alone: "not the pills, those wouldn't be enough").
+        # The dose question was a weak guess, not a reading of the message, when the gate gave
+        # the referral to a fallback ("I don't see a way out of this anymore": dose question
+        # 0.40) or the dose guard read a message the classifiers gave up on (medication words
+        # alone: "not the pills, those wouldn't be enough").
         guard = message.get(GUARD_KEY) or {}
-        guarded = bool(guard) and guard.get("classifier_intent") != FALLBACK_INTENT
-        if current == DOSE_INTENT and (guarded or not (spanish or unsure or guard)):
+        guard_on_fallback = guard.get("classifier_intent") == FALLBACK_INTENT
+        unsure = bool((message.get(RESPONSE_GATE_KEY) or {}).get("referral")) or guard_on_fallback
+        if current == DOSE_INTENT and (
+            (guard and not guard_on_fallback) or not (spanish or unsure)
+        ):
             # A dose question ("should i take more"): referred to a doctor or pharmacist, not
             # an alarm; a lethal-dose question is the pattern net's, which runs before this.
             return False
