@@ -66,10 +66,25 @@ def shown_name(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def typed_words(entity: dict[str, Any], text: str) -> str | None:
+    """The words of `text` the entity spans, as the visitor typed them."""
+    start, end = entity.get("start"), entity.get("end")
+    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+        return text[start:end]
+    return None
+
+
 def interaction_answers(
-    entities: list[dict[str, Any]], lexicon: SubstanceLexicon
+    entities: list[dict[str, Any]],
+    lexicon: SubstanceLexicon,
+    language: str | None = "en",
+    text: str = "",
 ) -> list[InteractionAnswer]:
-    """One answer per distinct substance named, in the order the visitor named them."""
+    """One answer per distinct substance named, in the order the visitor named them.
+
+    Each category is described in the conversation's language; a Spanish answer names a
+    whole category ("pastillas para dormir") in the visitor's own words, not in English.
+    """
     answers: list[InteractionAnswer] = []
     seen: set[str] = set()
     named = [entity for entity in entities if entity.get("entity") == SUBSTANCE_ENTITY]
@@ -84,7 +99,12 @@ def interaction_answers(
         else:
             category = substance.category
             name = shown_name(substance.name)
-            described = name if substance.names_the_category else f"{name} ({category.label})"
+            label = category.label_in(language)
+            if substance.names_the_category:
+                typed = typed_words(entity, text) if language == "es" else None
+                described = shown_name(typed) if typed else name
+            else:
+                described = f"{name} ({label})"
             answer = InteractionAnswer(RESPONSE_BY_REPLY[category.reply], name, described, True)
         if answer.substance.lower() not in seen:
             seen.add(answer.substance.lower())
@@ -110,7 +130,9 @@ class ActionCheckInteraction(GuardedAction):
         domain: dict[str, Any],
     ) -> list[EventType]:
         """Utters one response per substance and records them for staff review."""
-        answers = interaction_answers(tracker.latest_message.get("entities") or [], self.lexicon)
+        entities = tracker.latest_message.get("entities") or []
+        text = str(tracker.latest_message.get("text") or "")
+        answers = interaction_answers(entities, self.lexicon, tracker.get_slot("language"), text)
         if not answers:
             dispatcher.utter_message(response=OVERVIEW_RESPONSE)
             return [SlotSet(ANSWER_KIND_SLOT, "overview")]

@@ -27,16 +27,21 @@ class TopicEntry(SchemaModel):
     """The fields of one topic as faq_topics.yml writes them (its header explains them)."""
 
     question: Text
+    question_es: Text
     offers_intake: StrictBool
     article_section: Text
     safety_lines: Tuple[SafetyLineKey, ...]
     shows_contact: StrictBool = False
 
-    @validator("question")
+    @validator("question", "question_es")
     def _is_a_question(cls, question: str) -> str:
         if not question.rstrip().endswith("?"):
             raise ValueError(f"{question!r} must be a question, ending with '?'")
         return question
+
+    def question_in(self, language: str | None) -> str:
+        """The button question in the conversation's language ("es": `question_es`)."""
+        return self.question_es if language == "es" else self.question
 
     @validator("safety_lines")
     def _each_line_once(cls, lines: Tuple[SafetyLineKey, ...]) -> Tuple[SafetyLineKey, ...]:

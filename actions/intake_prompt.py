@@ -1,8 +1,10 @@
 """action_intake_prompt: fill in the center's contact details and whether intake is open.
 
 The words are the domain response `utter_intake_prompt`, uttered by a rule
-right after this action; its variations depend on `intake_open_now`, and a
-variation without conditions covers the case where this action could not run.
+right after this action; its variations depend on `language` and `intake_open_now`, and
+variations without `intake_open_now` cover the case where this action could not run. In a
+Spanish conversation this action first says whether the intake team speaks Spanish
+(clinic.yml `intake_languages`); if it does not, that reply gives SAMHSA's helpline, which does.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
+from babel.dates import format_date, format_time
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -29,10 +32,25 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def spoken_time(moment: datetime, now: datetime) -> str:
-    """'today at 8:00 AM', 'tomorrow at 9:00 AM' or 'Monday at 8:00 AM' (center's time)."""
-    clock = moment.strftime("%I:%M %p").lstrip("0")
+SPANISH = "es"
+# Said before the intake prompt in a Spanish conversation: whether the team speaks Spanish.
+TEAM_SPEAKS_SPANISH = "utter_intake_team_speaks_spanish"
+TEAM_SPEAKS_NO_SPANISH = "utter_intake_team_speaks_no_spanish"
+
+
+def spoken_time(moment: datetime, now: datetime, language: str = "en") -> str:
+    """When the team reopens, in the center's time, in the conversation's language.
+
+    'today at 8:00 AM (CST)', 'tomorrow at 9:00 AM', 'Monday at 8:00 AM';
+    'hoy a las 8:00 a. m. (CST)', 'mañana a las 9:00 a. m.', 'el lunes a las 8:00 a. m.'.
+    """
     days = (moment.date() - now.astimezone(moment.tzinfo).date()).days
+    if language == SPANISH:
+        clock = format_time(moment, "h:mm a", locale="es")
+        weekday = format_date(moment, "EEEE", locale="es")
+        day = {0: "hoy", 1: "mañana"}.get(days, f"el {weekday}")
+        return f"{day} a las {clock} ({moment.tzname()})"
+    clock = moment.strftime("%I:%M %p").lstrip("0")
     day = {0: "today", 1: "tomorrow"}.get(days, moment.strftime("%A"))
     return f"{day} at {clock} ({moment.tzname()})"
 
@@ -58,9 +76,15 @@ class ActionIntakePrompt(GuardedAction):
         """Returns the slot events; a rule then utters utter_intake_prompt."""
         now = self.clock()
         hours = self.settings.hours
+        language = tracker.get_slot("language") or "en"
         open_now = hours.is_open(now)
-        reopens = None if open_now else spoken_time(hours.next_opening(now), now)
-        logger.debug("Intake prompt, open now: %s", open_now)
+        reopens = None if open_now else spoken_time(hours.next_opening(now), now, language)
+        logger.debug("Intake prompt, open now: %s, language: %s", open_now, language)
+        if language == SPANISH:
+            speaks = SPANISH in self.settings.intake_languages
+            dispatcher.utter_message(
+                response=TEAM_SPEAKS_SPANISH if speaks else TEAM_SPEAKS_NO_SPANISH
+            )
         return [
             SlotSet("clinic_name", self.settings.name),
             SlotSet("intake_phone", self.settings.phone_display),

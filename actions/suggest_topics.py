@@ -18,7 +18,7 @@ SUGGESTION_SLOTS = ("suggested_topic_1", "suggested_topic_2", "suggested_topic_3
 
 
 class ActionSuggestTopics(GuardedAction):
-    """Fills the suggestion slots with the three closest FAQ questions.
+    """Fills the suggestion slots with the three closest FAQ questions, in its language.
 
     Runs when the model is unsure (nlu_fallback). A rule then utters
     `utter_did_you_mean`, whose buttons show the slots, or `utter_ask_rephrase`
@@ -42,7 +42,10 @@ class ActionSuggestTopics(GuardedAction):
             topics = []
         logger.debug("Suggesting topics %s", topics)
         no_questions: List[Any] = [None] * len(SUGGESTION_SLOTS)
-        questions = [catalogue[key].question for key in topics] if topics else no_questions
+        language = tracker.get_slot("language")
+        questions = (
+            [catalogue[key].question_in(language) for key in topics] if topics else no_questions
+        )
         return [SlotSet("has_topic_suggestions", bool(topics))] + [
             SlotSet(slot, question)
             for slot, question in zip(SUGGESTION_SLOTS, questions, strict=True)

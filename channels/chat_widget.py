@@ -8,7 +8,10 @@ persistence. Two differences:
 - `POST /webhooks/chat_widget/feedback` records a visitor's 👍 / 👎 on an answer as
   an `answer_feedback` slot event in the conversation, for the staff review app;
 - messages pass the same guards as the REST channel (channels/message_guard.py):
-  length limit, rate limit per conversation, typed `/intent` only when offered.
+  length limit, rate limit per conversation, typed `/intent` only when offered;
+- each `bot_uttered` of a domain response carries `lang` ("en" / "es"): "es" for a Spanish
+  variation (its `metadata: {language: es}` in domain.yml), else "en", so that the widget
+  can mark it for screen readers and follow the conversation's language.
 
 Session persistence needs python-socketio < 5.10 with Rasa 3.6.21 (see
 requirements.in); tests/integration/test_chat_widget_socketio.py catches the regression.
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from rasa.shared.core.events import BotUttered, SlotSet
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -30,7 +33,7 @@ from sanic.response import HTTPResponse
 
 from channels import rasa_fixes
 from channels.message_guard import RateLimiter, socket_message_problem, socket_session_problem
-from channels.screening import request_json, response_text, screen_message
+from channels.screening import reply_language, request_json, response_text, screen_message
 from storage.redaction import redact_text
 
 logger = logging.getLogger(__name__)
@@ -104,6 +107,40 @@ def feedback_event(events: list[Any], feedback: Feedback) -> SlotSet | None:
     return None
 
 
+def response_language(message: dict[str, Any]) -> str | None:
+    """The language a bot message is in.
+
+    Its response variation's `metadata.language` (the Spanish ones have it), else English
+    for a domain response, else unknown (None).
+    """
+    metadata = message.get("metadata")
+    language = metadata.get("language") if isinstance(metadata, dict) else None
+    if language in ("en", "es"):
+        return str(language)
+    return "en" if message.get("utter_action") else None
+
+
+class LanguageTaggedOutput(SocketIOOutput):
+    """Rasa's socket.io output, with `lang` on each part of a message that has a language."""
+
+    def __init__(self, output: SocketIOOutput) -> None:
+        super().__init__(output.sio, output.bot_message_evt)
+        self.language: str | None = None
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Sends the message's parts, each tagged with the message's language."""
+        self.language = response_language(message)
+        try:
+            await super().send_response(recipient_id, message)
+        finally:
+            self.language = None
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        if self.language and isinstance(response, dict):
+            response = {**response, "lang": self.language}
+        await super()._send_message(socket_id, response)
+
+
 class ChatWidgetInput(SocketIOInput):
     """Rasa's socket.io channel with allowed origins and a feedback endpoint."""
 
@@ -142,10 +179,13 @@ class ChatWidgetInput(SocketIOInput):
             )
             if screened.text is None:
                 logger.info("Widget message not processed: %s", screened.reply_response)
-                text = response_text(agent.domain, str(screened.reply_response))
+                language = reply_language(message.text, message.metadata)
+                text = response_text(agent.domain, str(screened.reply_response), language)
                 await message.output_channel.send_text_message(message.sender_id, text)
                 return
             message.text = screened.text
+            if isinstance(message.output_channel, SocketIOOutput):
+                message.output_channel = LanguageTaggedOutput(message.output_channel)
             await on_new_message(message)
 
         return guarded_on_new_message

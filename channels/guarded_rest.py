@@ -29,7 +29,7 @@ from sanic.response import HTTPResponse
 
 from channels import rasa_fixes
 from channels.message_guard import RateLimiter, validate_rest_body
-from channels.screening import request_json, response_text, screen_message
+from channels.screening import reply_language, request_json, response_text, screen_message
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +68,10 @@ class GuardedRestInput(RestInput):
                 return response.json({"error": parsed}, status=400)
             agent = request.app.ctx.agent
 
+            language = reply_language(parsed.message, parsed.metadata)
+
             def reply(name: str, status: int = 200) -> HTTPResponse:
-                text = response_text(agent.domain, name)
+                text = response_text(agent.domain, name, language)
                 return response.json([{"recipient_id": parsed.sender, "text": text}], status)
 
             screened = await screen_message(agent, self.rate_limiter, parsed.sender, parsed.message)

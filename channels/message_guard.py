@@ -10,7 +10,8 @@ Used by both channels (channels/guarded_rest.py, channels/chat_widget.py):
   so are lone surrogates (half an emoji, which the NLU cannot read).
 - `MAX_MESSAGE_LENGTH`: longer messages get a polite reply and are not processed.
 - `screen_payload`: a typed `/intent{...}` is only honoured when it is one of the
-  buttons the bot has just offered; otherwise the leading slashes (and spaces
+  buttons the bot has just offered, or the widget's language control (`/speak_spanish`,
+  `/speak_english`, always on screen); otherwise the leading slashes (and spaces
   between them) are dropped and the words go to the NLU like any text (so nobody
   can type `/restart`, or `/ /restart`, or set slots).
 - `RateLimiter`: a token bucket per conversation.
@@ -40,6 +41,8 @@ INVISIBLE = re.compile(
     "[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2069\ufeff\ud800-\udfff]"
 )
+# The chat widget's "Español / English" control: always on screen, so always honoured.
+LANGUAGE_PAYLOADS = frozenset({"/speak_spanish", "/speak_english"})
 # Slashes and whitespace at the start of a message that was not an offered payload.
 LEADING_SLASHES = re.compile(rf"^(?:{re.escape(INTENT_PREFIX)}|\s)+")
 TOO_LONG_RESPONSE = "utter_message_too_long"
@@ -47,7 +50,8 @@ TOO_MANY_RESPONSE = "utter_too_many_messages"
 # A message with nothing left to read once cleaned ("", spaces, zero-width characters):
 # Rasa's NLU pipeline raises on empty text, so the bot asks again instead.
 EMPTY_RESPONSE = "utter_ask_rephrase"
-# Rasa stores a message's metadata with it (redacted first). Our widget sends none; a
+# Rasa stores a message's metadata with it (redacted first). Our widget sends only the
+# conversation's language ({"language": "es"}); a
 # REST or socket.io client's is kept small: an object nested ~1,000 levels deep cannot
 # be saved (RecursionError), and redacting and storing a megabyte of it keeps the
 # server busy for a second or more, every other visitor waiting.
@@ -173,7 +177,7 @@ def screen_payload(text: str, offered: set[str]) -> str:
     Whitespace between the slashes goes too: "/ /restart" must not become "/restart",
     which Rasa would run as the restart intent.
     """
-    if not text.startswith(INTENT_PREFIX) or text in offered:
+    if not text.startswith(INTENT_PREFIX) or text in offered or text in LANGUAGE_PAYLOADS:
         return text
     return LEADING_SLASHES.sub("", text).strip()
 

@@ -1,7 +1,8 @@
 """One visitor message through the guards, for either channel (see message_guard.py).
 
 `screen_message` decides, before the bot sees a message, whether it is processed
-(and with which text) or answered at once with a polite response from domain.yml.
+(and with which text) or answered at once with a polite response from domain.yml, in the
+visitor's language (`reply_language`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from channels.message_guard import (
     offered_payloads,
     screen_payload,
 )
+from nlu_components.language_detector import ENGLISH, SPANISH, detect_language
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,30 @@ def request_json(request: Any) -> Any:
         return None
 
 
-def response_text(domain: Any, name: str) -> str:
-    """The first text variation of a domain.yml response (the guards' replies have one)."""
+def reply_language(text: Any, metadata: Any) -> str:
+    """The language to answer a message in without the bot.
+
+    The conversation's, as the client states it (`{"language": "es"}`, as the widget
+    sends), else the message's own.
+    """
+    stated = metadata.get("language") if isinstance(metadata, dict) else None
+    if stated in (ENGLISH, SPANISH):
+        return str(stated)
+    return detect_language(text[:2000])[0] if isinstance(text, str) else ENGLISH
+
+
+def variation_language(variation: dict[str, Any]) -> str:
+    """Whether a response variation is Spanish ("es": condition `language` is `es`) or "en"."""
+    conditions = variation.get("condition") or []
+    spanish = any(c.get("name") == "language" and c.get("value") == SPANISH for c in conditions)
+    return SPANISH if spanish else ENGLISH
+
+
+def response_text(domain: Any, name: str, language: str = ENGLISH) -> str:
+    """A domain.yml response's text in `language` (the guards' replies have one per language)."""
     variations = domain.responses.get(name) or [{}]
-    return str(variations[0].get("text", ""))
+    chosen = [v for v in variations if variation_language(v) == language] or variations
+    return str(chosen[0].get("text", ""))
 
 
 async def screen_message(agent: Any, limiter: RateLimiter, sender: str, raw_text: str) -> Screened:

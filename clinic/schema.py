@@ -22,6 +22,8 @@ PHONE = re.compile(r"^\s*(?:\+?1[\s.-]?)?\(?(\d{3})\)?[\s.-]?(\d{3})[\s.-]?(\d{4
 HOURS_PART = re.compile(
     r"^(?P<first>[a-z]{3})(?:-(?P<last>[a-z]{3}))?\s+(?P<open>\d{1,2}:\d{2})-(?P<close>\d{1,2}:\d{2})$"
 )
+# The languages the assistant speaks; intake_languages names those the intake team speaks.
+LANGUAGES = ("en", "es")
 HOURS_EXAMPLE = "write days and times like 'mon-fri 08:00-20:00, sat 09:00-17:00', or '24/7'"
 
 
@@ -108,6 +110,7 @@ class ClinicFile(SchemaModel):
     intake_phone: Text
     insurance_url: Text
     intake_hours: IntakeHours
+    intake_languages: list[Text] = ["en"]
 
     @validator("intake_phone", pre=True)
     def phone_written_as_a_number(cls, value: Any) -> Any:
@@ -118,6 +121,19 @@ class ClinicFile(SchemaModel):
     def us_phone_number(cls, value: str) -> str:
         """A US number in any common format."""
         phone_parts(value)
+        return value
+
+    @validator("intake_languages", pre=True)
+    def languages_written_as_text(cls, value: Any) -> Any:
+        """'en, es' (as CLINIC_INTAKE_LANGUAGES gives it) is the list ['en', 'es']."""
+        return [part.strip() for part in value.split(",")] if isinstance(value, str) else value
+
+    @validator("intake_languages")
+    def known_languages(cls, value: list[str]) -> list[str]:
+        """One or more of the assistant's languages, each once."""
+        unknown = [language for language in value if language not in LANGUAGES]
+        if unknown or not value or len(set(value)) != len(value):
+            raise ValueError(f"list each of {', '.join(LANGUAGES)} at most once, e.g. [en, es]")
         return value
 
     @validator("insurance_url")

@@ -34,6 +34,7 @@ ENVIRONMENT = {
     "insurance_url": "CLINIC_INSURANCE_URL",
     "intake_hours.timezone": "CLINIC_TIMEZONE",
     "intake_hours.open": "CLINIC_INTAKE_HOURS",
+    "intake_languages": "CLINIC_INTAKE_LANGUAGES",
 }
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
 
@@ -83,6 +84,8 @@ class ClinicSettings:
     phone_tel: str
     insurance_url: str
     hours: OpeningHours
+    # The languages the intake team speaks on the phone ("en", "es").
+    intake_languages: tuple[str, ...] = ("en",)
 
     @property
     def placeholders(self) -> list[str]:
@@ -166,6 +169,7 @@ def load_settings(
         phone_tel=phone_tel,
         insurance_url=values.insurance_url,
         hours=parse_hours(values.intake_hours.open, values.intake_hours.timezone),
+        intake_languages=tuple(values.intake_languages),
     )
 
 

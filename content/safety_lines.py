@@ -29,15 +29,46 @@ LINE_988 = (
 # recommended to stop using a benzodiazepine like clonazepam on your own").
 LINE_DONT_STOP = "Don't stop taking clonazepam or cut down on your own. Talk to a doctor first."
 
-# The registry's keys for the lines above (`safety_lines` in actions/faq_topics.yml).
-# call_911_first and call_911 are the same line: first, or later in the answer.
-LINE_OF_KEY: dict[SafetyLineKey, str] = {
-    "call_911_first": LINE_911,
-    "call_911": LINE_911,
-    "withdrawal_911": LINE_WITHDRAWAL_911,
-    "call_988": LINE_988,
-    "dont_stop": LINE_DONT_STOP,
+# The same lines in the Spanish variations, each with one fixed wording
+# (docs/spanish-glossary.md).
+LINE_911_ES = (
+    "Si alguien puede estar sufriendo una sobredosis, llame al 911 ahora y quédese con la "
+    "persona hasta que llegue la ayuda."
+)
+LINE_WITHDRAWAL_911_ES = (
+    "Si alguien con síntomas de abstinencia tiene una convulsión, o ve u oye cosas que no "
+    "están ahí, llame al 911 ahora."
+)
+LINE_988_ES = (
+    "Si usted u otra persona tiene pensamientos de suicidio, la Línea 988 de Prevención del "
+    "Suicidio y Crisis atiende a cualquier hora: llame al 988 y marque 2 para español, o envíe "
+    "AYUDA por mensaje de texto al 988."
+)
+LINE_DONT_STOP_ES = (
+    "No deje de tomar clonazepam ni baje la dosis por su cuenta. Hable primero con un médico."
+)
+
+# The registry's keys for the lines above (`safety_lines` in actions/faq_topics.yml), by
+# language. call_911_first and call_911 are the same line: first, or later in the answer.
+LINES_OF_KEY: dict[str, dict[SafetyLineKey, str]] = {
+    "en": {
+        "call_911_first": LINE_911,
+        "call_911": LINE_911,
+        "withdrawal_911": LINE_WITHDRAWAL_911,
+        "call_988": LINE_988,
+        "dont_stop": LINE_DONT_STOP,
+    },
+    "es": {
+        "call_911_first": LINE_911_ES,
+        "call_911": LINE_911_ES,
+        "withdrawal_911": LINE_WITHDRAWAL_911_ES,
+        "call_988": LINE_988_ES,
+        "dont_stop": LINE_DONT_STOP_ES,
+    },
 }
+LINE_OF_KEY = LINES_OF_KEY["en"]
+# Every line, in both languages: what an answer says besides its own words.
+ALL_LINES = frozenset(line for lines in LINES_OF_KEY.values() for line in lines.values())
 
 POISON_CONTROL = "1-800-222-1222"
 SAMHSA_HELPLINE = "1-800-662-4357"
@@ -60,8 +91,11 @@ SAFETY_LINES = (
     SafetyLine("988", re.compile(r"\b988\b")),
     SafetyLine("Poison Control", re.compile(re.escape(POISON_CONTROL))),
     SafetyLine("SAMHSA Helpline", re.compile(re.escape(SAMHSA_HELPLINE))),
-    SafetyLine("don't stop on your own", re.compile(re.escape(LINE_DONT_STOP))),
-    SafetyLine("doctor or pharmacist", re.compile(r"pharmacist", re.I)),
+    SafetyLine(
+        "don't stop on your own",
+        re.compile(f"{re.escape(LINE_DONT_STOP)}|{re.escape(LINE_DONT_STOP_ES)}"),
+    ),
+    SafetyLine("doctor or pharmacist", re.compile(r"pharmacist|farmac[eé]utic[oa]", re.I)),
 )
 
 
@@ -79,10 +113,11 @@ def safety_lines_in(text: str) -> list[str]:
     return names
 
 
-def registry_lines_in(text: str) -> set[SafetyLineKey]:
+def registry_lines_in(text: str, language: str = "en") -> set[SafetyLineKey]:
     """The registry keys of the lines `text` carries (call_911_first: its first message is 911)."""
-    found = {key for key, line in LINE_OF_KEY.items() if line in text}
-    if LINE_911 in text:
-        first = paragraphs(text)[:1] == [LINE_911]
+    lines = LINES_OF_KEY[language]
+    found = {key for key, line in lines.items() if line in text}
+    if lines["call_911"] in text:
+        first = paragraphs(text)[:1] == [lines["call_911"]]
         found.discard("call_911" if first else "call_911_first")
     return found

@@ -10,7 +10,7 @@ written again; everything else is generated, and a test fails when it is out of 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,8 @@ GROUPS_FILE = Path(__file__).with_name("responses.yml")
 SHEET_FILE = PROJECT_ROOT / "docs" / "content-review.md"
 
 FAQ_PREFIX = "utter_faq/"
+LANGUAGE_SLOT = "language"
+SPANISH_MARK = "*Español: for review by a bilingual clinician.*"
 SIGN_OFF_START = "<!-- sign-off: rows between these markers are kept when the sheet is rebuilt -->"
 SIGN_OFF_END = "<!-- /sign-off -->"
 SIGN_OFF_HEADER = (
@@ -104,12 +106,36 @@ def sources_of(text: str) -> str:
     return "; ".join(names)
 
 
+def is_spanish(variation: Mapping[str, Any]) -> bool:
+    """Whether a variation is in Spanish.
+
+    Its condition `language` is `es`, or (a response said in Spanish conversations only)
+    its metadata says so.
+    """
+    conditions = variation.get("condition") or []
+    metadata = variation.get("metadata") or {}
+    return metadata.get(LANGUAGE_SLOT) == "es" or any(
+        c["name"] == LANGUAGE_SLOT and c["value"] == "es" for c in conditions
+    )
+
+
+def other_conditions(variation: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The variation's conditions but the language (and "slot not set", written `null`).
+
+    An English variation and its Spanish twin have the same.
+    """
+    return tuple(
+        sorted(
+            (str(condition["name"]), str(condition["value"]).lower())
+            for condition in variation.get("condition") or []
+            if condition["name"] != LANGUAGE_SLOT and condition["value"] is not None
+        )
+    )
+
+
 def condition_of(variation: Mapping[str, Any]) -> str:
     """'when `intake_open_now` is `true`' for a conditional variation, '' otherwise."""
-    conditions = variation.get("condition") or []
-    parts = [
-        f"`{condition['name']}` is `{str(condition['value']).lower()}`" for condition in conditions
-    ]
+    parts = [f"`{name}` is `{value}`" for name, value in other_conditions(variation)]
     return "when " + " and ".join(parts) if parts else ""
 
 
@@ -122,24 +148,59 @@ def buttons_of(variation: Mapping[str, Any]) -> str:
     )
 
 
-def render_variations(variations: list[dict[str, Any]]) -> list[str]:
-    """Each variation: safety lines, condition, the text quoted, its buttons."""
+def render_text(variation: Mapping[str, Any]) -> list[str]:
+    """The text quoted, and its buttons."""
+    out = [quoted(variation["text"])]
+    if variation.get("buttons"):
+        out += ["", f"Buttons: {buttons_of(variation)}"]
+    return out + [""]
+
+
+def render_spanish(twins: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The Spanish twins of a variation, right below it, marked for a bilingual reviewer."""
+    if not twins:
+        return ["**NO SPANISH VARIATION IN domain.yml**", ""]
     out = []
-    several = len(variations) > 1
-    for number, variation in enumerate(variations, start=1):
-        text = variation["text"]
-        lines = ", ".join(safety_lines_in(text)) or "none"
+    for twin in twins:
+        lines = ", ".join(safety_lines_in(twin["text"])) or "none"
+        condition = f" ({condition_of(twin)})" if len(twins) > 1 else ""
+        out += [f"{SPANISH_MARK}{condition} Safety lines: {lines}.", "", *render_text(twin)]
+    return out
+
+
+def render_variations(variations: list[dict[str, Any]]) -> list[str]:
+    """Each variation: safety lines, condition, the text quoted, its buttons; then its twin.
+
+    The Spanish twin is the variation with the same conditions and `language` `es` (for the
+    variation without conditions: every Spanish one no other variation has).
+    """
+    out = []
+    english = [variation for variation in variations if not is_spanish(variation)]
+    spanish = {other_conditions(v): v for v in variations if is_spanish(v)}
+    twins = {
+        id(v): [spanish.pop(other_conditions(v))] for v in english if other_conditions(v) in spanish
+    }
+    for variation in english:
+        if not other_conditions(variation) and id(variation) not in twins:
+            twins[id(variation)] = list(spanish.values())
+            spanish = {}
+    several = len(english) > 1
+    for number, variation in enumerate(english, start=1):
+        lines = ", ".join(safety_lines_in(variation["text"])) or "none"
         if several:
             condition = condition_of(variation) or "when no condition above holds"
             out.append(f"*Variation {number}, {condition}.* Safety lines: {lines}.")
         else:
             out.append(f"- **Safety lines:** {lines}")
         out.append("")
-        out.append(quoted(text))
-        if variation.get("buttons"):
-            out.append("")
-            out.append(f"Buttons: {buttons_of(variation)}")
-        out.append("")
+        out += render_text(variation)
+        out += render_spanish(twins.get(id(variation), []))
+    for twin in spanish.values():
+        if english:
+            out += [f"**SPANISH VARIATION WITHOUT AN ENGLISH ONE ({condition_of(twin)})**", ""]
+        else:
+            out += [f"{SPANISH_MARK} Said in Spanish conversations only.", ""]
+        out += render_text(twin)
     return out
 
 
@@ -160,7 +221,7 @@ def render_faq(responses: Mapping[str, list[dict[str, Any]]]) -> list[str]:
         variations = responses.get(name, [])
         out += [f"### {topic.question} (`faq/{topic.key}`)", ""]
         out.append(f"- **Article section:** {article_reference(topic.article_section)}")
-        text = variations[0]["text"] if variations else ""
+        text = next((v["text"] for v in variations if not is_spanish(v)), "")
         out.append(f"- **Sources:** {sources_of(text)}")
         out.append(f"- **Then:** {after_answer(topic)}")
         out += render_variations(variations) if variations else ["**NO ANSWER IN domain.yml**", ""]
@@ -213,7 +274,7 @@ def render_groups(
         for name in group.responses:
             variations = responses.get(name, [])
             out += [f"### `{name}`", ""]
-            text = variations[0]["text"] if variations else ""
+            text = next((v["text"] for v in variations if not is_spanish(v)), "")
             if "Source:" in text:
                 out += [f"- **Sources:** {sources_of(text)}"]
             out += render_variations(variations) if variations else ["**NOT IN domain.yml**", ""]
@@ -235,6 +296,9 @@ def render_body(lexicon: SubstanceLexicon | None = None) -> str:
         "article's reference it stands for.",
         "- **Safety lines**: `911` (`911 first`: in the first message the visitor sees), `988`, "
         "`Poison Control`, `SAMHSA Helpline`, `don't stop on your own`, `doctor or pharmacist`.",
+        "- **Español**: below each English text, its Spanish variation (said when the "
+        "conversation is in Spanish), for review by a bilingual clinician against the English "
+        "text, the article and the glossary (docs/spanish-glossary.md).",
         "- `{name}` is filled in when the text is said: slots from clinic.yml for the intake "
         "prompt, the substance for the interaction answers, topic questions for the buttons.",
         "",

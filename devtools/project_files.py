@@ -11,6 +11,11 @@ from content.yaml_schema import read_yaml
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 MODEL_DIR = PROJECT_ROOT / "models"
 
+# The NLU training files, by language (every file in data/ is training data to Rasa).
+TRAINING_FILES = {"en": ("data/nlu.yml",), "es": ("data/nlu_es.yml", "data/nlu_es_faq.yml")}
+# The project's own held-out NLU test files, by language.
+HELD_OUT_FILES = {"en": "tests/nlu_test.yml", "es": "tests/nlu_test_es.yml"}
+
 ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
@@ -29,6 +34,17 @@ def examples_by_intent(relative_path: str) -> dict[str, list[str]]:
         result[block["intent"]] = [
             ENTITY_MARKUP.sub(r"\1", line.strip()[2:].strip()) for line in lines
         ]
+    return result
+
+
+def training_examples(language: str | None = None) -> dict[str, list[str]]:
+    """The training examples of one language ("en", "es"), or of all: {intent: [example]}."""
+    languages = [language] if language else list(TRAINING_FILES)
+    result: dict[str, list[str]] = {}
+    for name in languages:
+        for path in TRAINING_FILES[name]:
+            for intent, examples in examples_by_intent(path).items():
+                result.setdefault(intent, []).extend(examples)
     return result
 
 

@@ -67,20 +67,26 @@ class RunningSystem:
         """The demo page of the center's website, with the chat widget."""
         return f"http://localhost:{self.widget_port}/"
 
-    def send(self, sender: str, message: str) -> list[dict[str, Any]]:
+    def send(
+        self, sender: str, message: str, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         """The bot's replies to a message sent over the REST channel."""
+        body: dict[str, Any] = {"sender": sender, "message": message}
+        if metadata is not None:
+            body["metadata"] = metadata
         request = urllib.request.Request(
             f"{self.bot_url}/webhooks/rest/webhook",
-            data=json.dumps({"sender": sender, "message": message}).encode(),
+            data=json.dumps(body).encode(),
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=60) as response:
             assert response.status == 200
             return list(json.load(response))
 
-    def text(self, sender: str, message: str) -> str:
+    def text(self, sender: str, message: str, metadata: dict[str, Any] | None = None) -> str:
         """The texts of the bot's replies, one per line."""
-        return "\n".join(reply.get("text", "") for reply in self.send(sender, message))
+        replies = self.send(sender, message, metadata)
+        return "\n".join(reply.get("text", "") for reply in replies)
 
     def stored_events(self, conversation_id: str) -> list[dict[str, Any]]:
         """The conversation's events as the tracker store has them (Rasa's HTTP API)."""

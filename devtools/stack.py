@@ -44,11 +44,15 @@ def nginx_quoted(text: str) -> str:
 
 
 def unavailable_reply(domain_file: Path) -> str:
-    """The REST reply when no Rasa instance answers: the domain's failure message."""
+    """The REST reply when no Rasa instance answers: the domain's failure message.
+
+    In English and then in Spanish: nginx cannot know the conversation's language.
+    """
     domain = yaml.safe_load(domain_file.read_text(encoding="utf-8"))
-    text = domain["responses"][UNAVAILABLE_RESPONSE][0]["text"]
+    variations = sorted(domain["responses"][UNAVAILABLE_RESPONSE], key=lambda v: "condition" in v)
+    messages = [{"recipient_id": "", "text": variation["text"]} for variation in variations]
     # "$" would start an nginx variable: JSON's escape for it instead.
-    return json.dumps([{"recipient_id": "", "text": text}]).replace("$", "\\u0024")
+    return json.dumps(messages).replace("$", "\\u0024")
 
 
 def write_error_pages(directory: Path, domain_file: Path = PROJECT_ROOT / "domain.yml") -> None:

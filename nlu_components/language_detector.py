@@ -8,11 +8,18 @@ message for lingua vs 0.1 ms and 1.7 ms; installs ~96 MB (py3langid 0.8 MB, lang
 
 English is the default: a message is Spanish only when lingua's Spanish confidence is at
 least SPANISH_THRESHOLD (0.6) and it has two distinct words, or is one known Spanish-only
-word ("hola", "ayuda", "gracias"…). Single ambiguous words ("no", "si", "ok", "a") and drug
-names alone stay English. Only Spanish messages get the entity (an English one would be an
-unexpected entity in every conversation test); the `language` slot is filled from it, and set
-back to "en" by a from_intent mapping on any message without it (domain.yml). Spanish buttons
-carry it in their payload (`/affirm{"language": "es"}`).
+word ("hola", "ayuda", "gracias"…). Only Spanish messages get the entity (an English one
+would be an unexpected entity in every conversation test); the `language` slot is filled
+from it (domain.yml).
+
+The slot is the conversation's language: a message that says nothing about its language
+keeps it. In domain.yml, the short answers (affirm, deny: "ok", "si", "no") and messages
+nobody understood never set it back to "en"; here, a message whose words are all drug names
+or language-neutral ("klonopin?", "ok", "911") is undecided, and gets the entity "es" when
+the client says the conversation is in Spanish (message metadata `{"language": "es"}`, as
+the chat widget sends). Spanish buttons carry the entity in their payload
+(`/affirm{"language": "es"}`); "en español" / "english please" are the intents
+speak_spanish / speak_english.
 """
 
 from __future__ import annotations
@@ -34,12 +41,14 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
+    METADATA,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.es.stop_words import STOP_WORDS as SPANISH_STOP_WORDS
 
+from nlu_components.drug_words import all_drug_words
 from nlu_components.stateless_component import StatelessComponent
 from nlu_components.typed_text import typed_text
 
@@ -76,6 +85,9 @@ SPANISH_ONLY_WORDS = frozenset(
         "urgente",
     }
 )
+
+# Words that say nothing about a message's language on their own (drug names do neither).
+NEUTRAL_WORDS = frozenset({"ok", "okay", "oki", "k", "no", "si", "sip", "mg", "pm", "am"})
 
 # Spanish function words that are not English words (spaCy's Spanish stop words less its
 # English ones and a few that English visitors type: "son", "solo", "van", "usa"...). lingua
@@ -182,6 +194,21 @@ def detect_language(text: str) -> Tuple[str, float]:
     return ENGLISH, round(1.0 - spanish, CONFIDENCE_DIGITS)
 
 
+def is_undecided(text: str) -> bool:
+    """Whether `text` says nothing about its language.
+
+    No words, or only neutral words and drug names ("klonopin?", "ok", "911", "rivotril 2mg").
+    """
+    return set(words(text)) <= NEUTRAL_WORDS | all_drug_words()
+
+
+def conversation_language(message: Message) -> str | None:
+    """The conversation's language as the client states it in the message's metadata."""
+    metadata = message.get(METADATA)
+    language = metadata.get(LANGUAGE_ENTITY) if isinstance(metadata, dict) else None
+    return language if language in (SPANISH, ENGLISH) else None
+
+
 def language_of(message: Message) -> tuple[str | None, float]:
     """The value and confidence of the message's `language` entity (None if it has none)."""
     for entity in message.get(ENTITIES) or []:
@@ -194,7 +221,10 @@ def language_of(message: Message) -> tuple[str | None, float]:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class LanguageDetector(StatelessComponent, EntityExtractorMixin):
-    """Adds a `language` entity "es" to every message written in Spanish."""
+    """Adds a `language` entity "es" to every message written in Spanish.
+
+    And to an undecided one in a conversation the client says is in Spanish.
+    """
 
     def __init__(self, config: Dict[str, Any]) -> None:
         """Builds the shared detector now, so the first visitor does not wait for it."""
@@ -218,7 +248,10 @@ class LanguageDetector(StatelessComponent, EntityExtractorMixin):
                 continue  # button payloads carry their own intent and entities
             language, confidence = detect_language(text)
             if language != SPANISH:
-                continue
+                if not (is_undecided(text) and conversation_language(message) == SPANISH):
+                    continue
+                language = SPANISH
+                confidence = 1.0
             message.set(
                 ENTITIES,
                 message.get(ENTITIES, []) + [self.entity(language, confidence)],

@@ -3,8 +3,9 @@
 Tokens are split exactly like Rasa's ``WhitespaceTokenizer``; each token then
 gets a lemma from spaCy's lookup lemmatizer ("stopped" -> "stop"), and any
 drug-name variant gets its canonical name as lemma ("k pins", "klonipin",
-"Rivotril" -> "clonazepam"). Rasa's featurizers use lemmas by default, so the
-classifiers see one word for all the ways visitors write a drug's name.
+"Rivotril" -> "clonazepam"). Lemmas are written without accents: Spanish visitors type
+"adicción" and "adiccion" alike (#16). Rasa's featurizers use lemmas by default, so the
+classifiers see one word for all the ways visitors write a drug's name or a Spanish word.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.drug_names import DEFAULT_DRUG_NAMES_FILE, DrugNameNormaliser
+from nlu_components.language_detector import strip_accents
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -65,5 +67,5 @@ class LemmaTokenizer(WhitespaceTokenizer):
         tokens = super().tokenize(message, attribute)
         words = [token.text.lower() for token in tokens]
         for token, lemma in zip(tokens, self.normaliser.lemmas(words), strict=True):
-            token.lemma = lemma
+            token.lemma = strip_accents(lemma)
         return tokens

@@ -43,6 +43,7 @@ class CategoryFields(SchemaModel):
 
     article_item: Text
     label: Text
+    label_es: Text
     reply: Text
 
     @validator("reply")
@@ -71,6 +72,7 @@ class SubstancesFile(SchemaModel):
     categories: Dict[Text, CategoryFields]
     substances: Dict[Phrase, SubstanceFields]
     other_drug_names: List[Phrase] = []
+    everyday_words: List[Phrase] = []
 
     @validator("categories", "substances")
     def not_empty(cls, value: dict[str, Any]) -> dict[str, Any]:

@@ -68,6 +68,11 @@ class InteractionCategory:
     label: str
     reply: str  # one of REPLIES
     article_item: str
+    label_es: str = ""  # `label` in Spanish
+
+    def label_in(self, language: str | None) -> str:
+        """The label in the conversation's language ("es": `label_es`)."""
+        return self.label_es if language == "es" and self.label_es else self.label
 
 
 @dataclass(frozen=True)
@@ -170,7 +175,11 @@ def load_substances(
     data = load_yaml_file(path, SubstancesFile)
     categories = {
         key: InteractionCategory(
-            key=key, label=fields.label, reply=fields.reply, article_item=fields.article_item
+            key=key,
+            label=fields.label,
+            reply=fields.reply,
+            article_item=fields.article_item,
+            label_es=fields.label_es,
         )
         for key, fields in data.categories.items()
     }
@@ -225,9 +234,12 @@ class SubstanceLexicon:
         categories: dict[str, InteractionCategory],
         entries: list[SubstanceEntry],
         normaliser: DrugNameNormaliser | None = None,
+        everyday_words: frozenset[str] = frozenset(),
     ) -> None:
         """Builds the phrase matchers; `entries` must have passed `check_phrases`."""
         self.categories = categories
+        # Words close to a medicine's name that are not misspellings of it ("buscar": Buspar).
+        self.everyday_words = everyday_words
         self.substances = {entry.substance.name: entry.substance for entry in entries}
         self.variants = {words: entry.substance for entry in entries for words in entry.variants}
         self.normaliser = normaliser or DrugNameNormaliser.from_file()
@@ -265,7 +277,8 @@ class SubstanceLexicon:
             check_phrases(entries, normaliser)
         except ValueError as error:
             raise InvalidYamlFile(str(path), [str(error)]) from error
-        return cls(categories, entries, normaliser)
+        everyday = load_yaml_file(path, SubstancesFile).everyday_words
+        return cls(categories, entries, normaliser, frozenset(word.lower() for word in everyday))
 
     def find(self, text: str) -> list[FoundSubstance]:
         """Every substance named in `text`, in order of appearance, each entry at most once.
@@ -319,6 +332,8 @@ class SubstanceLexicon:
             return word  # listed names win over near-misses of clonazepam ("lorazepam")
         if is_clonazepam:
             return CLONAZEPAM
+        if word in self.everyday_words:
+            return word
         if word not in self._corrections:
             if len(self._corrections) >= MAX_REMEMBERED_CORRECTIONS:
                 self._corrections.clear()

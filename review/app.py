@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,12 +37,15 @@ from werkzeug.wrappers import Response as BaseResponse
 from review import accounts, audit, charts, dashboard, export, similarity
 from review.conversations import (
     FLAGS,
+    LANGUAGES,
     STATUSES,
     ConversationFilter,
     ReviewInputError,
     add_note,
     add_tag,
     all_tags,
+    language_name,
+    languages_name,
     list_conversations,
     matching_ids,
     remove_tag,
@@ -102,7 +106,8 @@ def create_app(settings: ReviewSettings, engine: sa.engine.Engine | None = None)
     app.register_error_handler(403, _forbidden)
     app.register_error_handler(500, _server_error)
     app.jinja_env.filters["localtime"] = lambda timestamp: _localtime(settings, timestamp)
-    app.jinja_env.globals.update(FLAGS=FLAGS, STATUSES=STATUSES)
+    app.jinja_env.filters.update(language_name=language_name, languages_name=languages_name)
+    app.jinja_env.globals.update(FLAGS=FLAGS, STATUSES=STATUSES, LANGUAGES=LANGUAGES)
     _register_routes(app)
     return app
 
@@ -197,6 +202,30 @@ def _period_days() -> int:
     return days if days in dashboard.PERIODS else dashboard.PERIODS[0]
 
 
+@dataclass(frozen=True)
+class UnansweredSection:
+    """The unanswered report's messages in one language, grouped by similar wording."""
+
+    language: str
+    messages: int
+    groups: list[similarity.MessageGroup]
+
+
+def _unanswered_by_language(rows: Sequence[Any]) -> list[UnansweredSection]:
+    """A section per language (LANGUAGES' order, then any other), each grouped by wording."""
+    by_language: dict[str, list[similarity.UnansweredMessage]] = {code: [] for code in LANGUAGES}
+    for row in rows:
+        by_language.setdefault(row.language, []).append(
+            similarity.UnansweredMessage(row.event_id, row.sender_id, row.text, row.at)
+        )
+    order = [*LANGUAGES, *sorted(by_language.keys() - LANGUAGES.keys())]
+    return [
+        UnansweredSection(code, len(by_language[code]), similarity.group_similar(by_language[code]))
+        for code in order
+        if by_language[code]
+    ]
+
+
 def _actor() -> str:
     member: accounts.StaffMember = g.member
     return member.email
@@ -249,6 +278,11 @@ def _register_routes(app: Flask) -> None:
             charts.bar_chart(
                 [charts.Point(day, count) for day, count in data.conversations_per_day],
                 "Conversations per day",
+            ),
+            charts.stacked_bar_chart(
+                data.weeks,
+                data.conversations_per_week_by_language,
+                "Conversations per week, by language",
             ),
             charts.bar_chart(
                 [charts.Point(topic, count) for topic, count in data.top_topics],
@@ -356,21 +390,23 @@ def _register_routes(app: Flask) -> None:
         since = time.time() - days * 86_400
         with _engine().connect() as connection:
             rows = connection.execute(
-                sa.select(messages.c.event_id, messages.c.sender_id, messages.c.text, messages.c.at)
+                sa.select(
+                    messages.c.event_id,
+                    messages.c.sender_id,
+                    messages.c.text,
+                    messages.c.at,
+                    messages.c.language,
+                )
                 .where(messages.c.unanswered.is_(True), messages.c.at >= since)
                 .order_by(messages.c.at.desc())
                 .limit(UNANSWERED_LIMIT)
             ).all()
-        groups = similarity.group_similar(
-            [
-                similarity.UnansweredMessage(row.event_id, row.sender_id, row.text, row.at)
-                for row in rows
-            ]
-        )
+        sections = _unanswered_by_language(rows)
         audit.record(_engine(), _actor(), "viewed unanswered report", detail=f"last {days} days")
         return render_template(
             "unanswered.html",
-            groups=groups,
+            sections=sections,
+            group_count=sum(len(section.groups) for section in sections),
             days=days,
             periods=dashboard.PERIODS,
             total=len(rows),

@@ -5,6 +5,7 @@
     .venv/bin/python -m review.cli enable-account|unlock-account|set-password --email ...
     .venv/bin/python -m review.cli list-accounts
     .venv/bin/python -m review.cli export --format csv --flag emergency --from 2026-11-01 -o out.csv
+    .venv/bin/python -m review.cli export --format json --language es -o spanish.json
 
 Passwords are asked for twice without echo, or read from standard input with
 --password-stdin (scripts); never given as an argument (it would stay in the
@@ -24,7 +25,7 @@ import sqlalchemy as sa
 
 from clinic.settings import load_settings
 from review import accounts, audit, export
-from review.conversations import FLAGS, ConversationFilter, matching_ids
+from review.conversations import FLAGS, LANGUAGES, ConversationFilter, matching_ids
 from review.indexer import refresh_index
 from review.schema import create_tables
 from review.settings import database_url
@@ -73,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     exporting.add_argument("--flag", action="append", choices=list(FLAGS), default=[])
     exporting.add_argument("--topic")
     exporting.add_argument("--status", choices=["new", "reviewed"])
+    exporting.add_argument(
+        "--language", choices=list(LANGUAGES), help="a visitor message was answered in it"
+    )
     exporting.add_argument("--tag")
     exporting.add_argument("--search", help="text the visitor wrote")
     exporting.add_argument("-o", "--output", required=True, help="file to write")
@@ -86,6 +90,7 @@ def _export(engine: sa.engine.Engine, arguments: argparse.Namespace) -> int:
         "flag": arguments.flag,
         "topic": arguments.topic,
         "status": arguments.status,
+        "language": arguments.language,
         "tag": arguments.tag,
         "q": arguments.search,
     }

@@ -7,17 +7,18 @@ Dates are days in the center's time zone.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
 
-from review.indexer import visitor_message
+from review.indexer import DEFAULT_LANGUAGE, LanguageTrack, visitor_message
 from review.schema import conversations, events, messages, notes, tags
 
 PAGE_SIZE = 50
@@ -29,6 +30,8 @@ FLAGS: Mapping[str, str] = {
     "thumbs_down": "Thumbs down on an answer",
 }
 STATUSES: Mapping[str, str] = {"new": "Not reviewed", "reviewed": "Reviewed"}
+# The assistant's languages (the `language` slot's values), in the order pages list them.
+LANGUAGES: Mapping[str, str] = {"en": "English", "es": "Spanish"}
 TAG_PATTERN = re.compile(r"^[\w][\w -]{0,39}$")
 MAX_NOTE_LENGTH = 4_000
 MAX_SEARCH_LENGTH = 200
@@ -45,6 +48,35 @@ def _flag_condition(flag: str) -> sa.sql.ColumnElement[bool]:
     return column if flag in ("unanswered", "thumbs_down") else column.is_(True)
 
 
+def language_name(code: str) -> str:
+    """The name of a language code: "English" for "en" (an unknown code in capitals)."""
+    return LANGUAGES.get(code, code.upper())
+
+
+def languages_name(codes: Sequence[str]) -> str:
+    """The names of language codes: "English", or "English and Spanish"."""
+    names = [language_name(code) for code in codes]
+    return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+
+
+@functools.lru_cache(maxsize=64)  # a few distinct values, read on every row of the dashboard
+def split_languages(column_value: str | None) -> tuple[str, ...]:
+    """The codes of a `languages` column ("en,es"), known ones first, in LANGUAGES' order."""
+    codes = set((column_value or DEFAULT_LANGUAGE).split(",")) - {""}
+    return tuple([code for code in LANGUAGES if code in codes] + sorted(codes - set(LANGUAGES)))
+
+
+def _language_condition(code: str) -> sa.sql.ColumnElement[bool]:
+    """Conversations with a visitor message answered in this language."""
+    column = conversations.c.languages
+    return sa.or_(
+        column == code,
+        column.like(f"{code},%"),
+        column.like(f"%,{code}"),
+        column.like(f"%,{code},%"),
+    )
+
+
 @dataclass(frozen=True)
 class ConversationFilter:
     """What the staff member is looking for; every field optional."""
@@ -56,6 +88,7 @@ class ConversationFilter:
     status: str = ""
     tag: str = ""
     text: str = ""
+    language: str = ""
 
     @classmethod
     def from_query(cls, query: Mapping[str, Any]) -> tuple[ConversationFilter, list[str]]:
@@ -83,6 +116,10 @@ class ConversationFilter:
         if status and status not in STATUSES:
             problems.append("An unknown review status was ignored.")
             status = ""
+        language = str(query.get("language") or "")
+        if language and language not in LANGUAGES:
+            problems.append("An unknown language was ignored.")
+            language = ""
         found = cls(
             date_from=day("from", "start"),
             date_to=day("to", "end"),
@@ -91,6 +128,7 @@ class ConversationFilter:
             status=status,
             tag=str(query.get("tag") or "").strip().lower()[:64],
             text=str(query.get("q") or "").strip()[:MAX_SEARCH_LENGTH],
+            language=language,
         )
         if found.date_from and found.date_to and found.date_from > found.date_to:
             problems.append("The start date is after the end date, so they were swapped.")
@@ -105,6 +143,7 @@ class ConversationFilter:
             "flag": sorted(self.flags),
             "topic": self.topic,
             "status": self.status,
+            "language": self.language,
             "tag": self.tag,
             "q": self.text,
         }
@@ -129,6 +168,8 @@ class ConversationFilter:
         found.extend(_flag_condition(flag) for flag in sorted(self.flags))
         if self.status:
             found.append(conversations.c.reviewed.is_(self.status == "reviewed"))
+        if self.language:
+            found.append(_language_condition(self.language))
         if self.tag:
             found.append(
                 conversations.c.sender_id.in_(
@@ -165,6 +206,7 @@ class ConversationRow:
     reviewed: bool
     tags: tuple[str, ...]
     first_message: str
+    languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)  # every language it was answered in
 
 
 @dataclass(frozen=True)
@@ -255,6 +297,7 @@ def list_conversations(
                 reviewed=row.reviewed,
                 tags=tuple(tags_by_id.get(row.sender_id, [])),
                 first_message=first_messages.get(row.sender_id, ""),
+                languages=split_languages(row.languages),
             )
             for row in rows
         ],
@@ -300,6 +343,7 @@ class Turn:
     confidence: float | None = None
     value: str = ""
     buttons: tuple[str, ...] = ()
+    language: str = ""  # visitor and bot turns: the language the turn was answered in
 
 
 @dataclass(frozen=True)
@@ -323,6 +367,8 @@ class Transcript:
     reviewed_at: float | None
     tags: tuple[str, ...]
     notes: list[Note] = field(default_factory=list)
+    language: str = DEFAULT_LANGUAGE  # the `language` slot now
+    languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)  # every language it was answered in
 
 
 def _turn(event: Mapping[str, Any], at: float) -> Turn | None:
@@ -359,7 +405,7 @@ def transcript(engine: sa.engine.Engine, sender_id: str) -> Transcript | None:
         if summary is None:
             return None
         rows = connection.execute(
-            sa.select(events.c.timestamp, events.c.data)
+            sa.select(events.c.id, events.c.timestamp, events.c.data)
             .where(events.c.sender_id == sender_id)
             .order_by(events.c.id)
         ).all()
@@ -369,24 +415,37 @@ def transcript(engine: sa.engine.Engine, sender_id: str) -> Transcript | None:
         note_rows = connection.execute(
             sa.select(notes).where(notes.c.sender_id == sender_id).order_by(notes.c.id)
         ).all()
-        turns = []
+        turns: list[tuple[int, Turn]] = []
+        language = LanguageTrack()
         for row in rows:
             try:
                 event = json.loads(row.data or "{}")
             except ValueError:
                 continue
-            turn = _turn(event, float(row.timestamp or 0.0)) if isinstance(event, dict) else None
+            if not isinstance(event, dict):
+                continue
+            language.add(row.id, event)
+            turn = _turn(event, float(row.timestamp or 0.0))
+            if turn and turn.kind == "bot":
+                turn = replace(turn, language=language.language)
             if turn:
-                turns.append(turn)
+                turns.append((row.id, turn))
         return Transcript(
             sender_id=sender_id,
-            turns=turns,
+            turns=[
+                replace(turn, language=language.of_message[event_id])
+                if turn.kind == "visitor"
+                else turn
+                for event_id, turn in turns
+            ],
             flags=_flags_of(summary),
             reviewed=summary.reviewed,
             reviewed_by=summary.reviewed_by,
             reviewed_at=summary.reviewed_at,
             tags=tuple(tag_list),
             notes=[Note(row.author, row.at, row.text) for row in note_rows],
+            language=summary.language,
+            languages=split_languages(summary.languages),
         )
 
 

@@ -1,6 +1,8 @@
 """The numbers behind the dashboard's charts, for a period ending today.
 
-Days and weeks are the center's (its time zone); weeks start on Monday.
+Days and weeks are the center's (its time zone); weeks start on Monday. Each
+conversation counts once per language split: in the language its visitor messages
+were answered in, or as "English and Spanish" if it switched.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 import sqlalchemy as sa
 
+from review.conversations import LANGUAGES, languages_name, split_languages
 from review.indexer import UNANSWERED_INTENTS
 from review.schema import conversations, feedback, messages
 
@@ -34,6 +37,9 @@ class Dashboard:
     total_conversations: int
     total_messages: int
     total_unanswered: int
+    # ("English", 12), ("Spanish", 3), ("English and Spanish", 1): every language, then mixes
+    conversations_by_language: list[tuple[str, int]]
+    conversations_per_week_by_language: dict[str, list[int]]  # same order, one count a week
 
 
 def _day(timestamp: float, timezone: tzinfo) -> date:
@@ -55,7 +61,10 @@ def build_dashboard(
     with engine.connect() as connection:
         conversation_rows = connection.execute(
             sa.select(
-                conversations.c.started_at, conversations.c.emergency, conversations.c.crisis
+                conversations.c.started_at,
+                conversations.c.emergency,
+                conversations.c.crisis,
+                conversations.c.languages,
             ).where(conversations.c.started_at >= start, conversations.c.started_at < end)
         ).all()
         message_rows = connection.execute(
@@ -88,6 +97,15 @@ def build_dashboard(
             unanswered_per_week[week] += 1
         else:
             answered_topics[row.topic] += 1
+    per_language: dict[tuple[str, ...], Counter[date]] = {(code,): Counter() for code in LANGUAGES}
+    for row in conversation_rows:
+        codes = split_languages(row.languages)
+        per_language.setdefault(codes, Counter())[_week(_day(row.started_at, timezone))] += 1
+    rank = {code: index for index, code in enumerate(LANGUAGES)}  # unknown codes after
+    splits = sorted(
+        per_language,
+        key=lambda codes: (len(codes), [rank.get(code, len(rank)) for code in codes], codes),
+    )
     ratings: dict[str, Counter[str]] = {}
     for response, rating, count in feedback_rows:
         ratings.setdefault(response, Counter())[rating] += int(count)
@@ -111,4 +129,10 @@ def build_dashboard(
         total_conversations=len(conversation_rows),
         total_messages=len(message_rows),
         total_unanswered=sum(unanswered_per_week.values()),
+        conversations_by_language=[
+            (languages_name(codes), sum(per_language[codes].values())) for codes in splits
+        ],
+        conversations_per_week_by_language={
+            languages_name(codes): [per_language[codes][week] for week in weeks] for codes in splits
+        },
     )

@@ -1,6 +1,7 @@
 """Export of a filtered set of conversations as CSV (one row per turn) or JSON.
 
-Staff notes are not exported (they are internal); tags and review status are.
+Staff notes are not exported (they are internal); tags, review status and
+languages are (each visitor and bot turn's language, the conversation's).
 CSV cells that a spreadsheet would run as a formula are prefixed with a quote.
 """
 
@@ -28,6 +29,8 @@ CSV_COLUMNS = (
     "conversation_flags",
     "tags",
     "reviewed",
+    "language",
+    "conversation_languages",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -64,6 +67,8 @@ def _turn_rows(found: Transcript, timezone: tzinfo) -> Iterator[dict[str, Any]]:
             "conversation_flags": " ".join(found.flags),
             "tags": " ".join(found.tags),
             "reviewed": "yes" if found.reviewed else "no",
+            "language": turn.language,
+            "conversation_languages": " ".join(found.languages),
         }
 
 
@@ -79,7 +84,7 @@ def export_csv(engine: sa.engine.Engine, sender_ids: Sequence[str], timezone: tz
 
 
 def export_json(engine: sa.engine.Engine, sender_ids: Sequence[str], timezone: tzinfo) -> str:
-    """The conversations as a JSON list, each with its flags, tags, status and turns."""
+    """The conversations as a JSON list, each with its flags, tags, status, languages, turns."""
     exported = []
     for found in _transcripts(engine, sender_ids):
         exported.append(
@@ -88,11 +93,13 @@ def export_json(engine: sa.engine.Engine, sender_ids: Sequence[str], timezone: t
                 "flags": {flag: flag in found.flags for flag in FLAGS},
                 "tags": list(found.tags),
                 "reviewed": found.reviewed,
+                "language": found.language,
+                "languages": list(found.languages),
                 "turns": [
                     {
                         key: value
                         for key, value in row.items()
-                        if key in ("time", "speaker", "text", "topic", "confidence")
+                        if key in ("time", "speaker", "text", "topic", "confidence", "language")
                     }
                     for row in _turn_rows(found, timezone)
                 ],

@@ -4,6 +4,10 @@ Rasa's tracker store owns `events` (one row per event, redacted before insert);
 the review app only reads it. Everything the app writes lives in `review_*`
 tables: staff accounts, the audit log, per-conversation summaries built by the
 indexer, and the staff's own review status, tags and notes.
+
+`create_tables` creates what is missing: whole tables, and the columns added to
+existing tables since the first release (`ADDED_COLUMNS`, by `ALTER TABLE ... ADD
+COLUMN` with the column's server default, on SQLite and PostgreSQL alike).
 """
 
 from __future__ import annotations
@@ -71,6 +75,10 @@ conversations = sa.Table(
     sa.Column("reviewed", sa.Boolean, nullable=False, default=False),
     sa.Column("reviewed_by", sa.String(255)),
     sa.Column("reviewed_at", sa.Float),
+    # The `language` slot at the last indexed event ("en" or "es"), and every language a
+    # visitor message was answered in, sorted and comma-separated ("en", "es", "en,es").
+    sa.Column("language", sa.String(8), nullable=False, default="en", server_default="en"),
+    sa.Column("languages", sa.String(32), nullable=False, default="en", server_default="en"),
 )
 
 # One row per visitor message: what the bot understood, for topics, search and reports.
@@ -84,6 +92,8 @@ messages = sa.Table(
     sa.Column("confidence", sa.Float),
     sa.Column("unanswered", sa.Boolean, nullable=False, default=False),
     sa.Column("text", sa.Text, nullable=False, default=""),
+    # The `language` slot once the message was answered (after its turn's slot events).
+    sa.Column("language", sa.String(8), nullable=False, default="en", server_default="en"),
 )
 
 # One row per 👍/👎 a visitor gave an answer in the widget.
@@ -132,6 +142,45 @@ CONVERSATION_TABLES = (
 )
 
 
+# Columns added after their table was first released: a database created before them
+# gets them from create_tables (each has a server default, so existing rows are valid).
+ADDED_COLUMNS = (
+    (conversations, "language"),
+    (conversations, "languages"),
+    (messages, "language"),
+)
+
+
 def create_tables(engine: sa.engine.Engine) -> None:
-    """Creates the review_* tables that do not exist yet (Rasa creates `events`)."""
+    """Creates the review_* tables and columns that do not exist yet (Rasa creates `events`).
+
+    Then fills the language columns of conversations indexed before those columns
+    existed (once; review.indexer.index_languages_once).
+    """
     metadata.create_all(engine)
+    for table, name in ADDED_COLUMNS:
+        _add_column(engine, table, name)
+    from review.indexer import index_languages_once  # the indexer imports this module
+
+    index_languages_once(engine)
+
+
+def _has_column(engine: sa.engine.Engine, table: sa.Table, name: str) -> bool:
+    with engine.connect() as connection:
+        return name in {column["name"] for column in sa.inspect(connection).get_columns(table.name)}
+
+
+def _add_column(engine: sa.engine.Engine, table: sa.Table, name: str) -> None:
+    """Adds the column to an older table that lacks it (another process may do it too)."""
+    if _has_column(engine, table, name):
+        return
+    preparer = engine.dialect.identifier_preparer
+    definition = sa.schema.CreateColumn(table.c[name]).compile(dialect=engine.dialect)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {definition}")
+            )
+    except sa.exc.DBAPIError:
+        if not _has_column(engine, table, name):  # not a concurrent start that added it first
+            raise

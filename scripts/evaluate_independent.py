@@ -32,7 +32,6 @@ from typing import Any
 
 from devtools.nlu_evaluation import REFERRAL_INTENTS, load_agent, predicted_label
 from devtools.project_files import PROJECT_ROOT, latest_model, load_yaml
-from nlu_components.spanish_gate import SPANISH_MESSAGE_INTENT
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -135,8 +134,6 @@ async def question_rows(agent: Any, questions: Iterable[dict[str, Any]]) -> list
             outcome = "wrong answer"
         elif label in REFERRAL_INTENTS or label == "nlu_fallback":
             outcome = "referral or did-you-mean"
-        elif label == SPANISH_MESSAGE_INTENT:
-            outcome = "Spanish: English-only reply (until #16)"
         else:
             outcome = f"other ({label})" if answerable else "other"
         outcomes[group, outcome] += 1

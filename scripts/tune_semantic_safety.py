@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 from typing import Iterable
 
-from devtools.project_files import examples_by_intent, load_yaml
+from devtools.project_files import examples_by_intent, load_yaml, training_examples
 from nlu_components.safety_classifier import RouteClassifier
 from nlu_components.safety_exemplars import ExemplarBank, exemplar_bank, training_exemplar
 from nlu_components.sentence_encoder import encode_all
@@ -55,10 +55,10 @@ def tuning_sets() -> tuple[list[str], list[str]]:
 
 
 def bank_with_training_data() -> ExemplarBank:
-    """The bank as the trained model has it: the exemplar file and data/nlu.yml."""
+    """The bank as the trained model has it: the exemplar file and the training data."""
     training = [
         training_exemplar(intent, text)
-        for intent, texts in examples_by_intent("data/nlu.yml").items()
+        for intent, texts in training_examples().items()
         for text in texts
     ]
     return exemplar_bank().extended(training, encode_all(e.text for e in training))

@@ -6,6 +6,9 @@
  * Vanilla ES2017 in one IIFE, no build step. Loads only its own stylesheet and the
  * socket.io client, both from the directory this script was loaded from.
  *
+ * Languages: English and Spanish, every string in STRINGS; the visitor switches with
+ * the header's language button, and the widget follows the language the bot answers in.
+ *
  * Safety: message text reaches the page through text nodes only (never innerHTML);
  * links are made from https: URLs, tel: URIs and phone numbers, so every href
  * starts with "https:" or "tel:".
@@ -20,6 +23,7 @@
   const TYPING_TIMEOUT_MS = 20000; // never leave the typing dots up longer than this
   const MAX_STORED_MESSAGES = 200; // keeps localStorage well under its quota
   const PRIVACY_KEY = "cw:privacy-acknowledged"; // once per browser, not per server
+  const LANGUAGE_KEY = "cw:language"; // the visitor's choice with the language button
   const NEW_TAB_NOTE_ID = "cw-new-tab-note";
   const SVG_NS = "http://www.w3.org/2000/svg";
   const ICON_PATHS = {
@@ -33,6 +37,92 @@
     thumbDown:
       "M15 3H6c-.83 0-1.54.5-1.84 1.22l-3.02 7.05c-.09.23-.14.47-.14.73v2a2 2 0 0 0 2 2h6.31l-.95 4.57-.03.32c0 .41.17.79.44 1.06L9.83 23l6.59-6.59c.36-.36.58-.86.58-1.41V5a2 2 0 0 0-2-2zm4 0v12h4V3h-4z",
   };
+
+  // Every string the widget shows or gives screen readers, one table per language.
+  // {911} and {phone} mark where a link goes; functions take the center's name
+  // (data-center-name, "" when missing).
+  const STRINGS = {
+    en: {
+      languageName: "English", // on the language button, in this language
+      switchLanguage: "Switch to Spanish (Español)", // its label: contains the other table's languageName
+      region: "Chat assistant",
+      title: (name) => (name ? `${name} assistant` : "Chat assistant"),
+      launcher: (name) => `Open chat with ${name || "us"}`,
+      launcherText: "Chat",
+      startOver: "Start over",
+      close: "Close chat",
+      emergency: "In an emergency call {911}",
+      offline: "The assistant is unavailable. In an emergency call {911}; to reach our team call {phone}.",
+      offlineNoPhone:
+        "The assistant is unavailable. In an emergency call {911}; to reach our team, use the contact " +
+        "details on this website.",
+      privacyTitle: "Before you start",
+      privacyText: (name) =>
+        "This is an automated assistant, not a person, and this chat is not monitored live. " +
+        `The conversation is stored so that ${name ? `the staff of ${name}` : "the center's staff"} can ` +
+        "improve the assistant. This browser also keeps it until you choose \u201cStart over\u201d (on a " +
+        "shared computer, do that when you are done). Please don't share your name or contact details.",
+      privacyEmergency: "In an emergency call {911}.",
+      privacyOk: "OK",
+      hint: "Type a question below to start, or just say hi.",
+      conversation: "Conversation",
+      typing: "The assistant is typing…",
+      inputLabel: "Your question",
+      placeholder: "Type your question",
+      send: "Send",
+      newTab: "Opens in a new tab",
+      botSpeaker: "Assistant: ",
+      userSpeaker: "You: ",
+      suggestedReplies: "Suggested replies",
+      rateAnswer: "Rate this answer",
+      helped: "This answer helped",
+      notHelped: "This answer did not help",
+      thanks: "Thanks for the feedback",
+    },
+    es: {
+      languageName: "Español",
+      switchLanguage: "Cambiar a inglés (English)",
+      region: "Asistente de chat",
+      title: (name) => (name ? `Asistente de ${name}` : "Asistente de chat"),
+      launcher: (name) => `Abrir el chat con ${name || "nosotros"}`,
+      launcherText: "Chat",
+      startOver: "Empezar de nuevo",
+      close: "Cerrar el chat",
+      emergency: "En una emergencia, llame al {911}",
+      offline:
+        "El asistente no está disponible. En una emergencia, llame al {911}; para comunicarse con nuestro " +
+        "equipo, llame al {phone}.",
+      offlineNoPhone:
+        "El asistente no está disponible. En una emergencia, llame al {911}; para comunicarse con nuestro " +
+        "equipo, use los datos de contacto de este sitio web.",
+      privacyTitle: "Antes de empezar",
+      privacyText: (name) =>
+        "Este es un asistente automático, no una persona, y nadie atiende este chat en tiempo real. " +
+        `La conversación se guarda para que ${name ? `el personal de ${name}` : "el personal del centro"} ` +
+        "pueda mejorar el asistente. Este navegador también la conserva hasta que usted elija \u201cEmpezar " +
+        "de nuevo\u201d (en una computadora compartida, hágalo al terminar). Por favor, no comparta su nombre " +
+        "ni sus datos de contacto.",
+      privacyEmergency: "En una emergencia, llame al {911}.",
+      privacyOk: "Aceptar",
+      hint: "Escriba una pregunta abajo para empezar, o simplemente salude.",
+      conversation: "Conversación",
+      typing: "El asistente está escribiendo…",
+      inputLabel: "Su pregunta",
+      placeholder: "Escriba su pregunta",
+      send: "Enviar",
+      newTab: "Se abre en una pestaña nueva",
+      botSpeaker: "Asistente: ",
+      userSpeaker: "Usted: ",
+      suggestedReplies: "Respuestas sugeridas",
+      rateAnswer: "Califique esta respuesta",
+      helped: "Esta respuesta me ayudó",
+      notHelped: "Esta respuesta no me ayudó",
+      thanks: "Gracias por su opinión",
+    },
+  };
+  const LANGUAGES = Object.keys(STRINGS);
+  // What the language button sends the bot (as a visitor message, never shown).
+  const LANGUAGE_COMMANDS = { en: "/speak_english", es: "/speak_spanish" };
 
   // What becomes a link in message text, in this order of preference: https URLs,
   // tel: URIs, phone numbers written NNN-NNN-NNNN (optionally with a leading "1-",
@@ -59,6 +149,13 @@
     pendingSessionRequests: 0,
     outbox: [], // messages typed before the session was confirmed
     rateNextAnswer: true, // the next bot answer starts a turn and gets 👍 / 👎
+    language: "en", // of the widget's strings: see initialLanguage
+    // The language this conversation took (the visitor's choice, or the bot's answers),
+    // kept in its history; null while the widget only follows its page.
+    conversationLanguage: null,
+    // Set by the language button until the visitor writes again: meanwhile the widget
+    // does not follow bot messages in the other language (answers still on their way).
+    languageRequested: null,
     privacyAcknowledged: false,
     connectTimer: null,
     typingTimer: null,
@@ -71,8 +168,12 @@
       open: `cw:open:${config.serverUrl}`,
     };
     state.privacyAcknowledged = storage.get(PRIVACY_KEY) === "1";
-    refs = buildDom(makeLabels(config));
-    restoreHistory();
+    const saved = loadHistory();
+    state.conversationLanguage = saved.language;
+    state.language = initialLanguage(saved);
+    refs = buildDom();
+    showLanguage();
+    restoreHistory(saved);
     wireEvents();
     window.ChatWidget = { open, close, startOver };
     document.body.appendChild(refs.root);
@@ -110,7 +211,20 @@
       centerName,
       phone,
       phoneTel: phone ? readPhoneTel(data.phoneTel, phone) : null,
+      language: readLanguage(data.language),
     };
+  }
+
+  function readLanguage(value) {
+    if (value === undefined) return null;
+    const language = value.trim().toLowerCase();
+    if (isLanguage(language)) return language;
+    warn(`data-language "${value}" is not one of ${LANGUAGES.join(", ")}; ignoring it.`);
+    return null;
+  }
+
+  function isLanguage(value) {
+    return LANGUAGES.indexOf(value) >= 0;
   }
 
   function readServerUrl(value, scriptUrl) {
@@ -143,13 +257,14 @@
     return fallback;
   }
 
-  function makeLabels(cfg) {
-    const name = cfg.centerName;
-    return {
-      title: name ? `${name} assistant` : "Chat assistant",
-      launcher: `Open chat with ${name || "us"}`,
-      staff: name ? `the staff of ${name}` : "the center's staff",
-    };
+  // A conversation that took a language keeps it; otherwise the visitor's choice with
+  // the language button, then data-language, then the page's <html lang>, then English.
+  function initialLanguage(saved) {
+    if (saved.language) return saved.language;
+    const chosen = storage.get(LANGUAGE_KEY);
+    if (isLanguage(chosen)) return chosen;
+    if (config.language) return config.language;
+    return /^es(?:-|$)/i.test(document.documentElement.lang || "") ? "es" : "en";
   }
 
   // ---------------------------------------------------------------- storage
@@ -188,22 +303,28 @@
         return {
           sessionId: typeof saved.session_id === "string" && saved.session_id ? saved.session_id : null,
           messages: Array.isArray(saved.messages) ? saved.messages.map(cleanRecord).filter(Boolean) : [],
+          language: cleanLanguage(saved.language),
         };
       } catch (err) {
         storage.remove(keys.history); // unreadable: start a fresh conversation
       }
     }
-    return { sessionId: null, messages: [] };
+    return { sessionId: null, messages: [], language: null };
   }
 
   function saveHistory() {
-    const saved = { session_id: state.sessionId, messages: state.messages.slice(-MAX_STORED_MESSAGES) };
+    const saved = {
+      session_id: state.sessionId,
+      messages: state.messages.slice(-MAX_STORED_MESSAGES),
+      language: state.conversationLanguage,
+    };
     storage.set(keys.history, JSON.stringify(saved));
   }
 
   // A message record, checked field by field because it may come from storage:
   // {from: "user", text} or
-  // {from: "bot", text, quickReplies: [{title, payload}], replied, rateable, rating}.
+  // {from: "bot", text, lang, quickReplies: [{title, payload}], replied, rateable, rating}
+  // (lang: the language the bot answered in, or null when the server did not say).
   function cleanRecord(raw) {
     if (!raw || typeof raw.text !== "string") return null;
     if (raw.from === "user") return { from: "user", text: raw.text };
@@ -211,6 +332,7 @@
     return {
       from: "bot",
       text: raw.text,
+      lang: cleanLanguage(raw.lang),
       quickReplies: cleanQuickReplies(raw.quickReplies),
       replied: raw.replied === true, // a quick reply of this message was used
       rateable: raw.rateable === true, // shows 👍 / 👎
@@ -228,8 +350,12 @@
       }));
   }
 
-  function restoreHistory() {
-    const saved = loadHistory();
+  // Only the languages the widget has strings for: anything else is not an attribute value.
+  function cleanLanguage(value) {
+    return isLanguage(value) ? value : null;
+  }
+
+  function restoreHistory(saved) {
     state.sessionId = saved.sessionId;
     state.messages = saved.messages;
     const last = saved.messages[saved.messages.length - 1];
@@ -300,93 +426,74 @@
     return fragment;
   }
 
-  function buildDom(labels) {
+  // The widget's elements, without their strings: showLanguage fills those in.
+  function buildDom() {
+    const launcherText = el("span", { class: "cw-launcher-text" });
     const launcher = el(
       "button",
       {
         type: "button",
         id: "cw-launcher",
         class: "cw-launcher",
-        "aria-label": labels.launcher,
         "aria-expanded": "false",
         "aria-controls": "cw-panel",
       },
-      [icon("chat"), el("span", { class: "cw-launcher-text" }, ["Chat"])],
+      [icon("chat"), launcherText],
     );
 
-    const startOverButton = el("button", { type: "button", id: "cw-start-over", class: "cw-header-button" }, [
-      "Start over",
+    const title = el("h2", { id: "cw-title", class: "cw-title" });
+    const languageButton = el("button", { type: "button", id: "cw-language", class: "cw-header-button" });
+    const startOverButton = el("button", { type: "button", id: "cw-start-over", class: "cw-header-button" });
+    const closeButton = el("button", { type: "button", id: "cw-close", class: "cw-header-button cw-icon-button" }, [
+      icon("close"),
     ]);
-    const closeButton = el(
-      "button",
-      { type: "button", id: "cw-close", class: "cw-header-button cw-icon-button", "aria-label": "Close chat" },
-      [icon("close")],
-    );
     const header = el("div", { class: "cw-header" }, [
-      el("h2", { id: "cw-title", class: "cw-title" }, [labels.title]),
-      startOverButton,
-      closeButton,
+      title,
+      el("div", { class: "cw-header-controls" }, [languageButton, startOverButton, closeButton]),
     ]);
 
-    const emergency = el("p", { id: "cw-emergency", class: "cw-emergency" }, [
-      "In an emergency call ",
-      link("tel:911", "911"),
-    ]);
+    // The 911 links are made once and moved between sentences, so a focused one keeps focus.
+    const emergency = el("p", { id: "cw-emergency", class: "cw-emergency" });
     // role="alert": announced when it appears.
-    const offline = el("div", { id: "cw-offline", class: "cw-offline", role: "alert", hidden: true }, offlineText());
+    const offline = el("div", { id: "cw-offline", class: "cw-offline", role: "alert", hidden: true });
 
-    const privacyOk = el(
-      "button",
-      { type: "button", id: "cw-privacy-ok", class: "cw-privacy-ok", "aria-describedby": "cw-privacy-text" },
-      ["OK"],
-    );
+    const privacyTitle = el("p", { class: "cw-privacy-title" });
+    const privacyText = el("p");
+    const privacyEmergency = el("p");
+    const privacyOk = el("button", {
+      type: "button",
+      id: "cw-privacy-ok",
+      class: "cw-privacy-ok",
+      "aria-describedby": "cw-privacy-text",
+    });
     const privacy = el("div", { id: "cw-privacy", class: "cw-privacy", hidden: true }, [
-      el("div", { id: "cw-privacy-text" }, [
-        el("p", { class: "cw-privacy-title" }, ["Before you start"]),
-        el("p", {}, [
-          "This is an automated assistant, not a person, and this chat is not monitored live. " +
-            `The conversation is stored so that ${labels.staff} can improve the assistant. ` +
-            "This browser also keeps it until you choose \u201cStart over\u201d (on a shared " +
-            "computer, do that when you are done). Please don't share your name or contact details.",
-        ]),
-        el("p", {}, ["In an emergency call ", link("tel:911", "911"), "."]),
-      ]),
+      el("div", { id: "cw-privacy-text" }, [privacyTitle, privacyText, privacyEmergency]),
       privacyOk,
     ]);
 
-    const hint = el("p", { class: "cw-hint" }, ["Type a question below to start, or just say hi."]);
-    const messages = el("div", {
-      id: "cw-messages",
-      class: "cw-messages",
-      role: "log",
-      "aria-live": "polite",
-      "aria-label": "Conversation",
-    });
+    const hint = el("p", { class: "cw-hint" });
+    const messages = el("div", { id: "cw-messages", class: "cw-messages", role: "log", "aria-live": "polite" });
     // Attached below the conversation only while waiting for the bot (showTyping).
+    const typingText = document.createTextNode("");
     const typing = el("div", { id: "cw-typing", class: "cw-typing" }, [
       el("span", { class: "cw-dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]),
-      "The assistant is typing…",
+      typingText,
     ]);
     const body = el("div", { class: "cw-body" }, [privacy, hint, messages]);
 
+    const inputLabel = el("label", { for: "cw-input", class: "cw-visually-hidden" });
     const input = el("input", {
       type: "text",
       id: "cw-input",
       class: "cw-input",
-      placeholder: "Type your question",
       autocomplete: "off",
       maxlength: "1000",
       enterkeyhint: "send",
     });
-    const send = el("button", { type: "submit", id: "cw-send", class: "cw-send", "aria-label": "Send" }, [
-      icon("send"),
-    ]);
-    const form = el("form", { class: "cw-form" }, [
-      el("label", { for: "cw-input", class: "cw-visually-hidden" }, ["Your question"]),
-      input,
-      send,
-    ]);
+    const send = el("button", { type: "submit", id: "cw-send", class: "cw-send" }, [icon("send")]);
+    const form = el("form", { class: "cw-form" }, [inputLabel, input, send]);
 
+    const newTabNote = el("span", { id: NEW_TAB_NOTE_ID, hidden: true });
     const panel = el(
       "div",
       {
@@ -397,37 +504,119 @@
         "aria-describedby": "cw-emergency",
         hidden: true,
       },
-      [header, emergency, offline, body, form, el("span", { id: NEW_TAB_NOTE_ID, hidden: true }, ["Opens in a new tab"])],
+      [header, emergency, offline, body, form, newTabNote],
     );
-    const root = el("div", { id: "cw-root", role: "complementary", "aria-label": "Chat assistant", hidden: true }, [
-      launcher,
-      panel,
-    ]);
+    const root = el("div", { id: "cw-root", role: "complementary", hidden: true }, [launcher, panel]);
 
     return {
       root,
       launcher,
+      launcherText,
       panel,
+      title,
+      language: languageButton,
       startOver: startOverButton,
       close: closeButton,
+      emergency,
+      emergencyLink: link("tel:911", "911"),
       offline,
+      offlineLink: link("tel:911", "911"),
+      phoneLink: config.phoneTel ? link(config.phoneTel, config.phone) : null,
       privacy,
+      privacyTitle,
+      privacyText,
+      privacyEmergency,
+      privacyEmergencyLink: link("tel:911", "911"),
       privacyOk,
       body,
       hint,
       messages,
       typing,
+      typingText,
       form,
+      inputLabel,
       input,
       send,
+      newTabNote,
     };
   }
 
-  function offlineText() {
-    const parts = ["The assistant is unavailable. In an emergency call ", link("tel:911", "911")];
-    if (!config.phone) return parts.concat("; to reach our team, use the contact details on this website.");
-    const phone = config.phoneTel ? link(config.phoneTel, config.phone) : config.phone;
-    return parts.concat("; to reach our team call ", phone, ".");
+  function strings() {
+    return STRINGS[state.language];
+  }
+
+  function otherLanguage() {
+    return state.language === "es" ? "en" : "es";
+  }
+
+  // Puts the current language's strings everywhere at once, messages shown included;
+  // the conversation, the input's text and the focus stay as they are.
+  function showLanguage() {
+    const s = strings();
+    const name = config.centerName;
+    const other = otherLanguage();
+    refs.root.setAttribute("lang", state.language);
+    refs.panel.setAttribute("lang", state.language);
+    refs.root.setAttribute("aria-label", s.region);
+    refs.launcher.setAttribute("aria-label", s.launcher(name));
+    refs.launcherText.textContent = s.launcherText;
+    refs.title.textContent = s.title(name);
+    // The other language's name, in that language, so its speakers recognise it.
+    refs.language.textContent = STRINGS[other].languageName;
+    refs.language.setAttribute("lang", other);
+    refs.language.setAttribute("aria-label", s.switchLanguage);
+    refs.startOver.textContent = s.startOver;
+    refs.close.setAttribute("aria-label", s.close);
+    setChildren(refs.emergency, fill(s.emergency, { 911: refs.emergencyLink }));
+    const offline = config.phone ? s.offline : s.offlineNoPhone;
+    setChildren(refs.offline, fill(offline, { 911: refs.offlineLink, phone: refs.phoneLink || config.phone }));
+    refs.privacyTitle.textContent = s.privacyTitle;
+    refs.privacyText.textContent = s.privacyText(name);
+    setChildren(refs.privacyEmergency, fill(s.privacyEmergency, { 911: refs.privacyEmergencyLink }));
+    refs.privacyOk.textContent = s.privacyOk;
+    refs.hint.textContent = s.hint;
+    refs.messages.setAttribute("aria-label", s.conversation);
+    refs.typingText.textContent = s.typing;
+    refs.inputLabel.textContent = s.inputLabel;
+    refs.input.setAttribute("placeholder", s.placeholder);
+    refs.send.setAttribute("aria-label", s.send);
+    refs.newTabNote.textContent = s.newTab;
+
+    const all = (selector, update) => refs.messages.querySelectorAll(selector).forEach(update);
+    all(".cw-speaker", (node) => {
+      node.textContent = node.parentNode.classList.contains("cw-bot") ? s.botSpeaker : s.userSpeaker;
+      if (node.hasAttribute("lang")) node.setAttribute("lang", state.language);
+    });
+    all(".cw-quick-replies", (node) => node.setAttribute("aria-label", s.suggestedReplies));
+    all(".cw-feedback", (node) => {
+      node.setAttribute("aria-label", s.rateAnswer);
+      node.setAttribute("lang", state.language);
+    });
+    all(".cw-feedback-up", (node) => node.setAttribute("aria-label", s.helped));
+    all(".cw-feedback-down", (node) => node.setAttribute("aria-label", s.notHelped));
+    all(".cw-feedback-thanks", (node) => {
+      if (node.textContent) node.textContent = s.thanks;
+    });
+  }
+
+  // A string of STRINGS as a list of text and nodes: each {key} replaced by values[key].
+  function fill(template, values) {
+    return template
+      .split(/(\{\w+\})/)
+      .filter(Boolean)
+      .map((part) => {
+        const key = /^\{(\w+)\}$/.exec(part);
+        return key && key[1] in values ? values[key[1]] : part;
+      });
+  }
+
+  function setChildren(node, children) {
+    const focused = node.contains(document.activeElement) ? document.activeElement : null;
+    node.textContent = "";
+    children.forEach((child) => {
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    if (focused && node.contains(focused)) focused.focus();
   }
 
   function loadStylesheet(onDone) {
@@ -456,24 +645,31 @@
     return entry;
   }
 
+  // A bot message is in the language the bot answered in (lang); its speaker prefix and
+  // rating buttons are the widget's, in the widget's language. A visitor's message has
+  // no lang of its own.
   function renderBubble(record) {
-    const speaker = record.from === "bot" ? "Assistant: " : "You: ";
-    const bubble = el("div", { class: `cw-message cw-${record.from}` }, [
-      el("span", { class: "cw-visually-hidden" }, [speaker]),
+    const bot = record.from === "bot";
+    const bubble = el("div", { class: `cw-message cw-${record.from}`, lang: bot && record.lang }, [
+      el("span", { class: "cw-visually-hidden cw-speaker", lang: bot && state.language }, [
+        bot ? strings().botSpeaker : strings().userSpeaker,
+      ]),
     ]);
     bubble.appendChild(linkify(record.text));
     return bubble;
   }
 
   function renderQuickReplies(record) {
-    const group = el("div", { class: "cw-quick-replies", role: "group", "aria-label": "Suggested replies" });
+    const group = el("div", { class: "cw-quick-replies", role: "group", "aria-label": strings().suggestedReplies });
     if (record.replied) group.setAttribute("data-replied", "true");
     record.quickReplies.forEach((reply) => {
       if (LINK_PAYLOAD.test(reply.payload)) {
-        group.appendChild(link(reply.payload, reply.title, "cw-link-button"));
+        const button = link(reply.payload, reply.title, "cw-link-button");
+        if (record.lang) button.setAttribute("lang", record.lang);
+        group.appendChild(button);
         return;
       }
-      const button = el("button", { type: "button", class: "cw-quick-reply" }, [reply.title]);
+      const button = el("button", { type: "button", class: "cw-quick-reply", lang: record.lang }, [reply.title]);
       button.addEventListener("click", (event) => chooseQuickReply(record, reply, group, event));
       group.appendChild(button);
     });
@@ -504,19 +700,23 @@
   // The rating buttons go inside the bubble (icons with labels, no text), the
   // thanks below it.
   function addFeedback(record, bubble, entry) {
-    const up = feedbackButton("cw-feedback-up", "This answer helped", "thumbUp");
-    const down = feedbackButton("cw-feedback-down", "This answer did not help", "thumbDown");
+    const up = feedbackButton("cw-feedback-up", strings().helped, "thumbUp");
+    const down = feedbackButton("cw-feedback-down", strings().notHelped, "thumbDown");
     const thanks = el("p", { class: "cw-feedback-thanks" });
     const show = () => {
       up.setAttribute("aria-pressed", String(record.rating === "up"));
       down.setAttribute("aria-pressed", String(record.rating === "down"));
       // Inside the live log, so the new text is announced.
-      thanks.textContent = record.rating ? "Thanks for the feedback" : "";
+      thanks.textContent = record.rating ? strings().thanks : "";
     };
     up.addEventListener("click", () => rate(record, "up", show));
     down.addEventListener("click", () => rate(record, "down", show));
     show();
-    bubble.appendChild(el("div", { class: "cw-feedback", role: "group", "aria-label": "Rate this answer" }, [up, down]));
+    const label = strings().rateAnswer;
+    const group = el("div", { class: "cw-feedback", role: "group", "aria-label": label, lang: state.language });
+    group.appendChild(up);
+    group.appendChild(down);
+    bubble.appendChild(group);
     entry.appendChild(thanks);
   }
 
@@ -579,6 +779,7 @@
   function wireEvents() {
     refs.launcher.addEventListener("click", () => (isOpen() ? close() : open()));
     refs.close.addEventListener("click", close);
+    refs.language.addEventListener("click", chooseOtherLanguage);
     refs.startOver.addEventListener("click", startOver);
     refs.privacyOk.addEventListener("click", acknowledgePrivacy);
     refs.form.addEventListener("submit", onSubmit);
@@ -625,6 +826,8 @@
     state.sessionId = null;
     state.outbox = [];
     state.rateNextAnswer = true;
+    state.conversationLanguage = null; // the widget keeps its language; a reload recomputes it
+    state.languageRequested = null;
     storage.remove(keys.history);
     refs.messages.textContent = "";
     hideTyping();
@@ -644,16 +847,45 @@
   }
 
   // Shows the visitor's bubble and sends the message (a typed text or a quick
-  // reply's payload); before the session is confirmed it waits in the outbox.
+  // reply's payload).
   function sendMessage(message, shownText) {
     if (state.offline) return false;
-    connect();
     state.rateNextAnswer = true;
+    state.languageRequested = null;
     addRecord({ from: "user", text: shownText });
-    state.outbox.push(message);
-    showTyping();
-    flushOutbox();
+    queueMessage(message);
     return true;
+  }
+
+  // Before the session is confirmed (or while offline) a message waits in the outbox,
+  // with the language the widget was in when it was written.
+  function queueMessage(message) {
+    connect();
+    state.outbox.push({ message, language: state.language });
+    if (!state.offline) showTyping();
+    flushOutbox();
+  }
+
+  // The language button: every string switches at once, the choice is remembered for
+  // this browser, and the bot is told with a message the visitor does not see (its
+  // reply, in the new language, confirms the switch).
+  function chooseOtherLanguage() {
+    const language = otherLanguage();
+    storage.set(LANGUAGE_KEY, language);
+    setLanguage(language);
+    state.languageRequested = language;
+    state.rateNextAnswer = false; // the confirmation is no answer to rate
+    queueMessage(LANGUAGE_COMMANDS[language]);
+  }
+
+  // The conversation continues in this language (also after a reload).
+  function setLanguage(language) {
+    if (language === state.language && language === state.conversationLanguage) return;
+    const changed = language !== state.language;
+    state.conversationLanguage = language;
+    state.language = language;
+    if (changed) showLanguage();
+    saveHistory();
   }
 
   function setOffline(offline, reason) {
@@ -746,7 +978,12 @@
   function flushOutbox() {
     if (!state.sessionReady || !state.outbox.length) return;
     while (state.outbox.length) {
-      socket.emit("user_uttered", { message: state.outbox.shift(), session_id: state.sessionId });
+      const item = state.outbox.shift();
+      socket.emit("user_uttered", {
+        message: item.message,
+        session_id: state.sessionId,
+        metadata: { language: item.language },
+      });
     }
     showTyping(); // again, if it was hidden while offline
   }
@@ -759,15 +996,29 @@
     const record = cleanRecord({
       from: "bot",
       text: typeof data.text === "string" ? data.text : "",
+      lang: data.lang,
       quickReplies: data.quick_replies,
     });
     if (!record.text.trim() && !record.quickReplies.length) return; // nothing we can show
+    followLanguage(record.lang);
     if (state.rateNextAnswer && isAnswer(record)) {
       record.rateable = true;
       state.rateNextAnswer = false;
     }
     addRecord(record);
     dispatch("cw:bot-message", data);
+  }
+
+  // The widget speaks the language the bot answered in (a visitor who writes Spanish on
+  // an English page gets the widget in Spanish), without telling the bot, which knows;
+  // except for messages in the other language just after the visitor chose one.
+  function followLanguage(lang) {
+    if (!lang) return;
+    if (state.languageRequested) {
+      if (lang !== state.languageRequested) return;
+      state.languageRequested = null;
+    }
+    setLanguage(lang);
   }
 
   // 👍 / 👎 go on the first message of a bot turn that has text of its own, not on

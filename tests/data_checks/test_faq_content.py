@@ -1,4 +1,5 @@
-"""The vetted answers: one per topic of the article, sourced, short, safe, and written once.
+"""The vetted answers: one per topic of the article and language, sourced, short, safe, and
+written once.
 
 Which topics there are, and which safety lines each answer carries, is the topic registry's
 (actions/faq_topics.yml; tests/data_checks/test_topic_registry.py checks every topic has its
@@ -13,15 +14,8 @@ import pytest
 
 from actions.faq_topics import load_catalogue
 from content.article import REFERENCES_HEADING, SOURCE_REFERENCES, sections, source_names
-from content.safety_lines import (
-    LINE_911,
-    LINE_988,
-    LINE_DONT_STOP,
-    LINE_WITHDRAWAL_911,
-    paragraphs,
-    registry_lines_in,
-)
-from content.sheet import SHEET_FILE
+from content.safety_lines import ALL_LINES, LINES_OF_KEY, paragraphs, registry_lines_in
+from content.sheet import SHEET_FILE, is_spanish
 from devtools.project_files import PROJECT_ROOT, load_yaml
 
 RESPONSES = load_yaml("domain.yml")["responses"]
@@ -39,29 +33,53 @@ EVERY_TEXT = [
 # references, the website's "verify your insurance" box after it.
 NOT_TOPICS = {sections()[0].heading, REFERENCES_HEADING, "Verify Your Insurance Online"}
 
+LANGUAGES = ("en", "es")
 # A risk a person could die of, named in a text: it must carry 911.
 DEADLY = re.compile(
     r"life-threatening|deadly|fatal|overdos|breathing|\bcoma\b|hard to wake|not being able to wake"
-    r"|cannot be woken",
+    r"|cannot be woken"
+    r"|mortal|pone en peligro la vida|sobredosis|respira|dif[ií]cil de despertar"
+    r"|no poder despertar",
     re.IGNORECASE,
 )
 SUICIDE = re.compile(r"suicid", re.IGNORECASE)
-OVERDOSE = re.compile(r"overdos", re.IGNORECASE)
-STOPPING = re.compile(r"withdrawal|taper|quit|\bstopping\b|\bstop taking\b", re.IGNORECASE)
+OVERDOSE = re.compile(r"overdos|sobredosis", re.IGNORECASE)
+STOPPING = re.compile(
+    r"withdrawal|taper|quit|\bstopping\b|\bstop taking\b"
+    r"|abstinencia|reducci[oó]n gradual|dejar de tomar|dejar el clonazepam",
+    re.IGNORECASE,
+)
 # Wording that leaves room for a do-it-yourself taper.
-DIY_TAPER = re.compile(r"suddenly on your own|on your own is not recommended", re.IGNORECASE)
+DIY_TAPER = re.compile(
+    r"suddenly on your own|on your own is not recommended|de golpe por su cuenta", re.IGNORECASE
+)
 # The only numbers the assistant may say: 911, 988 (and "press 2" for its Spanish line),
 # Poison Control, SAMHSA, "24/7", and years in a Source line. Anything else could read as a dose.
 ALLOWED_NUMBERS = re.compile(
     r"\b911\b|\b988(?:lifeline\.org|lineadevida\.org)?\b|\b(?:marque|marcar) 2\b"
     r"|1-800-222-1222|1-800-662-4357|\b24/7\b"
 )
-YEAR_IN_SOURCE = re.compile(r"^Source: .*$", re.MULTILINE)
-MAX_WORDS = 90  # of the answer itself, without its safety lines and its Source line
+YEAR_IN_SOURCE = re.compile(r"^(?:Source|Fuentes?): .*$", re.MULTILINE)
+SOURCE_LINE = {"en": "Source: ", "es": ("Fuente: ", "Fuentes: ")}
+# Words of the answer itself, without its safety lines and its Source line. Spanish takes
+# about a fifth more words than English to say the same.
+MAX_WORDS = {"en": 90, "es": 120}
 
 
-def answer(topic: str) -> str:
-    return str(FAQ_ANSWERS[topic][0]["text"])
+def language_of(variation: dict) -> str:
+    return "es" if is_spanish(variation) else "en"
+
+
+def answer(topic: str, language: str = "en") -> str:
+    [variation] = [v for v in FAQ_ANSWERS[topic] if language_of(v) == language]
+    return str(variation["text"])
+
+
+def source_line(text: str, language: str) -> str:
+    """The answer's Source line, as "Source: ..." whatever its language."""
+    last_line = text.strip().splitlines()[-1]
+    assert last_line.startswith(SOURCE_LINE[language]), last_line
+    return "Source: " + last_line.split(": ", 1)[1]
 
 
 def without_911_sentences(text: str) -> str:
@@ -79,16 +97,17 @@ def test_every_section_of_the_article_has_a_topic_and_every_topic_a_section() ->
 
 
 @pytest.mark.parametrize("topic", sorted(load_catalogue()))
-def test_each_topic_has_exactly_one_sourced_short_answer(topic: str) -> None:
-    assert len(FAQ_ANSWERS[topic]) == 1
-    text = answer(topic)
-    last_line = text.strip().splitlines()[-1]
-    assert last_line.startswith("Source: ")
-    assert set(source_names(last_line)) <= set(SOURCE_REFERENCES)
-    body = text.rsplit("Source:", 1)[0]
-    for line in (LINE_911, LINE_988, LINE_DONT_STOP, LINE_WITHDRAWAL_911):
-        body = body.replace(line, "")
-    assert len(body.split()) <= MAX_WORDS
+def test_each_topic_has_exactly_one_sourced_short_answer_per_language(topic: str) -> None:
+    assert sorted(language_of(v) for v in FAQ_ANSWERS[topic]) == sorted(LANGUAGES)
+    english_sources = source_names(source_line(answer(topic), "en"))
+    assert set(english_sources) <= set(SOURCE_REFERENCES)
+    for language in LANGUAGES:
+        text = answer(topic, language)
+        assert source_names(source_line(text, language)) == english_sources
+        body = text.strip().rsplit("\n", 1)[0]
+        for line in ALL_LINES:
+            body = body.replace(line, "")
+        assert len(body.split()) <= MAX_WORDS[language], language
 
 
 @pytest.mark.parametrize("text", EVERY_TEXT)
@@ -109,27 +128,58 @@ def test_a_text_about_overdose_says_call_911_in_its_first_message(text: str) -> 
         assert "911" in paragraphs(text)[0]
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("topic", sorted(load_catalogue()))
-def test_an_answer_about_stopping_or_withdrawal_says_dont_stop_on_your_own(topic: str) -> None:
-    text = answer(topic)
-    if STOPPING.search(text.replace(LINE_DONT_STOP, "")):
-        assert LINE_DONT_STOP in text
+def test_an_answer_about_stopping_or_withdrawal_says_dont_stop_on_your_own(
+    topic: str, language: str
+) -> None:
+    text = answer(topic, language)
+    dont_stop = LINES_OF_KEY[language]["dont_stop"]
+    if STOPPING.search(text.replace(dont_stop, "")):
+        assert dont_stop in text
     assert not DIY_TAPER.search(text)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("topic", sorted(load_catalogue()))
-def test_each_answer_carries_the_safety_lines_its_registry_entry_names(topic: str) -> None:
+def test_each_answer_carries_the_safety_lines_its_registry_entry_names(
+    topic: str, language: str
+) -> None:
     """Exactly those: call_911_first as its first message, the others anywhere."""
     named = set(load_catalogue()[topic].safety_lines)
-    carried = registry_lines_in(answer(topic))
+    carried = registry_lines_in(answer(topic, language), language)
     assert carried >= named, (
-        f"utter_faq/{topic} in domain.yml lacks {sorted(named - carried)}, which "
+        f"utter_faq/{topic} ({language}) in domain.yml lacks {sorted(named - carried)}, which "
         f"actions/faq_topics.yml names for it (wording: content/safety_lines.py)"
     )
     assert carried <= named, (
-        f"utter_faq/{topic} carries {sorted(carried - named)}: add it to its `safety_lines` "
-        f"in actions/faq_topics.yml"
+        f"utter_faq/{topic} ({language}) carries {sorted(carried - named)}: add it to its "
+        f"`safety_lines` in actions/faq_topics.yml"
     )
+
+
+@pytest.mark.parametrize(
+    "name, variation",
+    [
+        pytest.param(name, variation, id=f"{name}-{number}")
+        for name, variations in RESPONSES.items()
+        for number, variation in enumerate(variations, start=1)
+    ],
+)
+def test_a_spanish_variation_says_it_is_spanish_to_the_widget(name: str, variation: dict) -> None:
+    """Its `metadata: {language: es}` reaches the widget as `lang="es"` (screen readers)."""
+    conditions = variation.get("condition") or []
+    spanish_condition = {"type": "slot", "name": "language", "value": "es"} in conditions
+    metadata = variation.get("metadata") or {}
+    assert (metadata.get("language") == "es") == is_spanish(variation)
+    if conditions and is_spanish(variation):
+        assert spanish_condition, name
+
+
+@pytest.mark.parametrize("name", sorted(RESPONSES))
+def test_every_response_can_be_said_in_both_languages(name: str) -> None:
+    languages = {language_of(v) for v in RESPONSES[name]}
+    assert "es" in languages, f"{name} has no Spanish variation"
 
 
 def test_the_interactions_overview_names_every_item_and_sends_to_a_pharmacist() -> None:
@@ -176,18 +226,34 @@ def test_no_unexplained_jargon(jargon: str) -> None:
     assert jargon not in texts
 
 
-def test_greeting_says_automated_not_medical_advice_and_911_with_topic_buttons() -> None:
-    greeting = RESPONSES["utter_greet"][0]
-    assert "automated assistant" in greeting["text"]
-    assert "not medical advice" in greeting["text"]
-    assert "If someone may be overdosing, call 911 now." in greeting["text"]
+@pytest.mark.parametrize(
+    "language, automated, not_advice, overdose",
+    [
+        (
+            "en",
+            "automated assistant",
+            "not medical advice",
+            "If someone may be overdosing, call 911",
+        ),
+        ("es", "asistente automático", "no es un consejo médico", "llame al 911 ahora"),
+    ],
+)
+def test_greeting_says_automated_not_medical_advice_and_911_with_topic_buttons(
+    language: str, automated: str, not_advice: str, overdose: str
+) -> None:
+    [greeting] = [v for v in RESPONSES["utter_greet"] if language_of(v) == language]
+    assert automated in greeting["text"]
+    assert not_advice in greeting["text"]
+    assert overdose in greeting["text"]
     assert 4 <= len(greeting["buttons"]) <= 6
-    questions = {topic.question for topic in load_catalogue().values()}
+    questions = {topic.question_in(language) for topic in load_catalogue().values()}
     assert {button["payload"] for button in greeting["buttons"]} <= questions
 
 
 def test_no_two_responses_share_their_text() -> None:
-    texts = [variation["text"] for variations in RESPONSES.values() for variation in variations]
+    """(Two variations of one response may: the Spanish interaction advice is the same when
+    the action found no dangerous mix and when it could not run.)"""
+    texts = [text for variations in RESPONSES.values() for text in {v["text"] for v in variations}]
     assert len(set(texts)) == len(texts)
 
 
@@ -204,15 +270,14 @@ def tracked_files() -> list[str]:
 
 def distinctive_paragraphs() -> list[str]:
     """Paragraphs of the answers that are specific to one answer (not shared safety lines)."""
-    shared = {LINE_911, LINE_988, LINE_DONT_STOP, LINE_WITHDRAWAL_911}
     found = []
     for variations in FAQ_ANSWERS.values():
-        for paragraph in paragraphs(variations[0]["text"]):
+        for paragraph in (p for variation in variations for p in paragraphs(variation["text"])):
             candidate = paragraph
-            for line in shared:
+            for line in ALL_LINES:
                 candidate = candidate.replace(line, "")
             candidate = " ".join(candidate.split())
-            if len(candidate.split()) >= 8 and not candidate.startswith("Source:"):
+            if len(candidate.split()) >= 8 and not candidate.startswith(("Source:", "Fuente")):
                 found.append(candidate)
     return found
 

@@ -54,8 +54,8 @@ def test_no_exemplar_is_copied_from_a_held_out_set() -> None:
 
 
 def test_no_training_example_is_copied_from_the_independent_sets() -> None:
-    from devtools.project_files import examples_by_intent
+    from devtools.project_files import training_examples
 
-    training = {normalised(t) for ts in examples_by_intent("data/nlu.yml").values() for t in ts}
+    training = {normalised(t) for ts in training_examples().values() for t in ts}
     held_out = held_out_texts()
     assert sorted(training & held_out) == []

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from actions.faq_topics import FAQ_INTENT, FaqTopic, load_catalogue, topic_key
-from devtools.project_files import examples_by_intent, load_yaml
+from devtools.project_files import examples_by_intent, load_yaml, training_examples
 
 REGISTRY = "actions/faq_topics.yml"
 TOPICS = load_catalogue()
-TRAINING = examples_by_intent("data/nlu.yml")
+TRAINING = training_examples()
 HELD_OUT = examples_by_intent("tests/nlu_test.yml")
 DEV_SET = examples_by_intent("tests/nlu_dev.yml")
 ANSWERS = {

@@ -4,13 +4,16 @@ import re
 
 import pytest
 
-from devtools.project_files import examples_by_intent, load_yaml
+from devtools.project_files import HELD_OUT_FILES, examples_by_intent, load_yaml, training_examples
 
-TRAINING = examples_by_intent("data/nlu.yml")
+TRAINING = training_examples()
+ENGLISH_TRAINING = training_examples("en")
+SPANISH_TRAINING = training_examples("es")
+SPANISH_HELD_OUT = examples_by_intent(HELD_OUT_FILES["es"])
 SAFETY_SET = load_yaml("tests/safety_test_set.yml")
 DEV_SET = examples_by_intent("tests/nlu_dev.yml")
 HELD_OUT = {
-    **examples_by_intent("tests/nlu_test.yml"),
+    **examples_by_intent(HELD_OUT_FILES["en"]),
     "report_emergency": SAFETY_SET["emergencies"],
     "express_crisis": SAFETY_SET["crises"] + SAFETY_SET["lethal_dose_questions"],
     "report_accidental_extra_dose": SAFETY_SET["extra_dose"],
@@ -33,14 +36,18 @@ def normalised(text: str) -> str:
 
 
 @pytest.mark.parametrize("intent", sorted(TRAINING))
-def test_every_intent_has_at_least_25_distinct_examples(intent: str) -> None:
-    examples = {normalised(example) for example in TRAINING[intent]}
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_intent_has_at_least_25_distinct_examples_in_each_language(
+    intent: str, language: str
+) -> None:
+    examples = {normalised(e) for e in training_examples(language).get(intent, [])}
     assert len(examples) >= 25
 
 
 @pytest.mark.parametrize("intent", sorted(TRAINING))
-def test_every_intent_has_held_out_examples(intent: str) -> None:
+def test_every_intent_has_held_out_examples_in_each_language(intent: str) -> None:
     assert len(HELD_OUT.get(intent, [])) >= 6
+    assert len(SPANISH_HELD_OUT.get(intent, [])) >= 6
 
 
 def test_safety_set_is_large_enough() -> None:
@@ -53,7 +60,7 @@ def test_safety_set_is_large_enough() -> None:
 
 def test_held_out_examples_never_appear_in_training() -> None:
     training = {normalised(example) for examples in TRAINING.values() for example in examples}
-    held_out = [*HELD_OUT.values(), *DEV_SET.values()]
+    held_out = [*HELD_OUT.values(), *DEV_SET.values(), *SPANISH_HELD_OUT.values()]
     leaked = [e for examples in held_out for e in examples if normalised(e) in training]
     assert leaked == []
 
@@ -72,15 +79,22 @@ def test_no_example_is_used_for_two_intents() -> None:
 
 
 def test_examples_use_the_names_visitors_use() -> None:
-    text = " ".join(e.lower() for examples in TRAINING.values() for e in examples)
+    text = " ".join(e.lower() for examples in ENGLISH_TRAINING.values() for e in examples)
     for variant in DRUG_NAME_VARIANTS:
         assert variant in text
+    spanish = " ".join(e.lower() for examples in SPANISH_TRAINING.values() for e in examples)
+    for variant in ("klonopin", "rivotril", "clonas", "clonazepam"):
+        assert variant in spanish
 
 
 PERSONAL_DATA = re.compile(r"\b\d{3}[-. ]\d{3}[-. ]\d{4}\b|[\w.+-]+@[\w-]+\.\w+")
 
 
-@pytest.mark.parametrize("data", [TRAINING, HELD_OUT, DEV_SET], ids=["training", "held_out", "dev"])
+@pytest.mark.parametrize(
+    "data",
+    [TRAINING, HELD_OUT, DEV_SET, SPANISH_HELD_OUT],
+    ids=["training", "held_out", "dev", "spanish_held_out"],
+)
 def test_no_phone_numbers_or_emails_in_examples(data: dict[str, list[str]]) -> None:
     found = [e for examples in data.values() for e in examples if PERSONAL_DATA.search(e)]
     assert found == []

@@ -3,15 +3,34 @@
 The demo page of `make run` is opened as a visitor would; every check is something
 a visitor sees or does. Playwright's own browsers are never installed: the
 Debian `chromium` package is launched directly (.ci/run installs it).
+
+The demo server has one page, in English: the Spanish pages of a center's site are
+that page with `<html lang="es">` or the widget's `data-language="es"` (page.route).
+The two `test_spanish_answer_*` tests need a model that answers in Spanish and a
+channel that says so (`lang` on `bot_uttered`).
 """
 
 from __future__ import annotations
 
+import json
 import re
+import time
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Route,
+    WebSocket,
+    WebSocketRoute,
+    expect,
+)
+from playwright.sync_api import Error as PlaywrightError
 
 from devtools.processes import free_port
 from devtools.project_files import PROJECT_ROOT
@@ -23,6 +42,123 @@ ADDICTIVE_ANSWER = "Yes, clonazepam can be addictive"
 INTAKE_PROMPT = "Our intake team at Empowered Recovery Center"
 BOT = ".cw-message.cw-bot"
 USER = ".cw-message.cw-user"
+SPANISH_QUESTION = "¿El clonazepam es adictivo?"
+SPANISH_ADDICTIVE_ANSWER = "Sí, el clonazepam puede ser adictivo"
+WIDGET_SCRIPT_TAG = '<script src="/widget/chat-widget.js"'
+# What the widget shows in each language, a sample of each part of it.
+SHOWN = {
+    "en": {
+        "#cw-title": "Empowered Recovery Center assistant",
+        "#cw-emergency": "In an emergency call 911",
+        "#cw-privacy": "Before you start",
+        "#cw-privacy-ok": "OK",
+        "#cw-start-over": "Start over",
+        "#cw-language": "Español",
+    },
+    "es": {
+        "#cw-title": "Asistente de Empowered Recovery Center",
+        "#cw-emergency": "En una emergencia, llame al 911",
+        "#cw-privacy": "Antes de empezar",
+        "#cw-privacy-ok": "Aceptar",
+        "#cw-start-over": "Empezar de nuevo",
+        "#cw-language": "English",
+    },
+}
+PLACEHOLDER = {"en": "Type your question", "es": "Escriba su pregunta"}
+# The widget's own strings (texts, labels, placeholder: not the messages) that are the
+# same in both languages.
+SAME_IN_BOTH_LANGUAGES = {"Chat", "911", "816-555-0142", "."}
+# Every string of the widget, without the messages' own text.
+WIDGET_STRINGS = """() => {
+  const root = document.getElementById("cw-root");
+  const found = new Set();
+  const add = (text) => text && text.trim() && found.add(text.trim());
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const parent = walker.currentNode.parentElement;
+    const content = parent.closest(".cw-message, .cw-quick-reply, .cw-link-button");
+    if (!content || parent.closest(".cw-speaker")) add(walker.currentNode.textContent);
+  }
+  root.querySelectorAll("[aria-label]").forEach((node) => add(node.getAttribute("aria-label")));
+  root.querySelectorAll("[placeholder]").forEach((node) => add(node.getAttribute("placeholder")));
+  return [...found];
+}"""
+
+
+def serve_page_as(
+    page: Page,
+    system: RunningSystem,
+    *,
+    html_lang: str | None = None,
+    data_language: str | None = None,
+    server_url: str | None = None,
+) -> None:
+    """The demo page with another `<html lang>`, data-language or data-server-url."""
+
+    def changed_page(route: Route) -> None:
+        html = route.fetch().text()
+        if html_lang is not None:
+            assert '<html lang="en">' in html
+            html = html.replace('<html lang="en">', f'<html lang="{html_lang}">')
+        if data_language is not None:
+            assert WIDGET_SCRIPT_TAG in html
+            html = html.replace(
+                WIDGET_SCRIPT_TAG, f'{WIDGET_SCRIPT_TAG} data-language="{data_language}"'
+            )
+        if server_url is not None:
+            html = re.sub(r'data-server-url="[^"]*"', f'data-server-url="{server_url}"', html)
+        route.fulfill(body=html, content_type="text/html")
+
+    # A page fulfilled here has no address: Chromium's Local Network Access checks would
+    # stop it from reaching the bot on localhost unless allowed (older Chromium: no checks).
+    try:
+        page.context.grant_permissions(["local-network-access"])
+    except PlaywrightError:
+        pass
+    page.route(system.website_url, changed_page)
+
+
+def socket_event(payload: str | bytes) -> tuple[str, Any] | None:
+    """A socket.io event frame (`42["name", data]`) as (name, data); None for other frames."""
+    if not isinstance(payload, str) or not payload.startswith("42["):
+        return None
+    name, *arguments = json.loads(payload[2:])
+    return name, arguments[0] if arguments else None
+
+
+def record_user_messages(page: Page) -> list[dict[str, Any]]:
+    """Every `user_uttered` payload the page sends from now on, in order."""
+    sent: list[dict[str, Any]] = []
+
+    def on_frame(payload: str | bytes) -> None:
+        event = socket_event(payload)
+        if event and event[0] == "user_uttered":
+            sent.append(event[1])
+
+    def on_websocket(websocket: WebSocket) -> None:
+        websocket.on("framesent", on_frame)
+
+    page.on("websocket", on_websocket)
+    return sent
+
+
+def wait_for(page: Page, condition: Callable[[], bool], seconds: float = 15) -> None:
+    """Lets the page run (and Playwright deliver its events) until the condition holds."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        page.wait_for_timeout(100)
+
+
+def expect_language(page: Page, language: str) -> None:
+    """The widget's strings and `lang` are all in this language."""
+    expect(page.locator("#cw-root")).to_have_attribute("lang", language)
+    expect(page.locator("#cw-panel")).to_have_attribute("lang", language)
+    for selector, text in SHOWN[language].items():
+        expect(page.locator(selector)).to_contain_text(text)
+    expect(page.locator("#cw-input")).to_have_attribute("placeholder", PLACEHOLDER[language])
+    other = "es" if language == "en" else "en"
+    expect(page.locator("#cw-language")).to_have_attribute("lang", other)
 
 
 def open_widget(page: Page, system: RunningSystem) -> None:
@@ -38,7 +174,7 @@ def ask(page: Page, text: str) -> None:
     page.press("#cw-input", "Enter")
 
 
-def bot_message(page: Page, text: str) -> object:
+def bot_message(page: Page, text: str) -> Locator:
     return page.locator(BOT).filter(has_text=text)
 
 
@@ -127,43 +263,61 @@ def test_keyboard_only_visit(page: Page, system: RunningSystem) -> None:
     expect(page.locator("#cw-launcher")).to_be_focused()
 
 
-def test_axe_finds_no_serious_or_critical_violations(
-    browser: Browser, system: RunningSystem
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's violations in the widget, one line each."""
+    if not page.evaluate("typeof axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    return list(
+        page.evaluate(
+            "async () => (await axe.run('#cw-root', {resultTypes: ['violations']})).violations"
+            ".map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length})`)"
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "question"), [("en", "is klonopin addictive"), ("es", SPANISH_QUESTION)]
+)
+def test_axe_finds_no_violations_in_either_language(
+    browser: Browser, system: RunningSystem, language: str, question: str
 ) -> None:
     # axe-core (from npm, node_modules/) is injected as an inline script, which the
     # demo page's Content-Security-Policy would rightly block.
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     try:
-        open_widget(page, system)
-        ask(page, "is klonopin addictive")
-        expect(bot_message(page, ADDICTIVE_ANSWER)).to_be_visible()
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            "async () => (await axe.run('#cw-root', {resultTypes: ['violations']})).violations"
-            ".filter(v => ['serious', 'critical'].includes(v.impact))"
-            ".map(v => `${v.id}: ${v.help} (${v.nodes.length})`)"
-        )
-        assert violations == []
+        serve_page_as(page, system, data_language=language)
+        page.goto(system.website_url)
+        page.click("#cw-launcher")
+        expect(page.locator("#cw-privacy")).to_be_visible()
+        expect_language(page, language)
+        assert axe_violations(page) == []  # the privacy note
+
+        page.click("#cw-privacy-ok")
+        ask(page, question)
+        expect(page.locator(BOT).first).to_be_visible()
+        expect(page.locator("#cw-root")).to_have_attribute("lang", language)
+        assert axe_violations(page) == []  # a conversation
     finally:
         context.close()
 
 
-def test_offline_state_when_the_bot_cannot_be_reached(page: Page, system: RunningSystem) -> None:
+@pytest.mark.parametrize(
+    ("html_lang", "notice"),
+    [
+        ("en", "The assistant is unavailable. In an emergency call 911"),
+        ("es", "El asistente no está disponible. En una emergencia, llame al 911"),
+    ],
+)
+def test_offline_state_when_the_bot_cannot_be_reached(
+    page: Page, system: RunningSystem, html_lang: str, notice: str
+) -> None:
     nobody = f"http://localhost:{free_port()}"  # no server listens there
-
-    def page_pointing_nowhere(route: Route) -> None:
-        html = route.fetch().text()
-        route.fulfill(
-            body=re.sub(r'data-server-url="[^"]*"', f'data-server-url="{nobody}"', html),
-            content_type="text/html",
-        )
-
-    page.route(system.website_url, page_pointing_nowhere)
+    serve_page_as(page, system, html_lang=html_lang, server_url=nobody)
     open_widget(page, system)
     offline = page.locator("#cw-offline")
     expect(offline).to_be_visible()
-    expect(offline).to_contain_text("The assistant is unavailable. In an emergency call 911")
+    expect(offline).to_contain_text(notice)
     expect(offline).to_contain_text("816-555-0142")  # the center's number, from clinic.yml
 
 
@@ -196,12 +350,18 @@ def test_everything_comes_from_the_center_or_the_bot(page: Page, system: Running
     assert hosts == {f"localhost:{system.widget_port}", f"localhost:{system.rasa_port}"}
 
 
-def test_usable_on_a_320_pixel_wide_phone(browser: Browser, system: RunningSystem) -> None:
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_usable_on_a_320_pixel_wide_phone(
+    browser: Browser, system: RunningSystem, language: str
+) -> None:
     context = browser.new_context(viewport={"width": 320, "height": 640}, has_touch=True)
     page = context.new_page()
     try:
+        serve_page_as(page, system, data_language=language)
         open_widget(page, system)
-        for selector in ("#cw-emergency", "#cw-input", "#cw-send", "#cw-close"):
+        expect(page.locator("#cw-root")).to_have_attribute("lang", language)
+        controls = ("#cw-language", "#cw-start-over", "#cw-close")
+        for selector in ("#cw-emergency", "#cw-input", "#cw-send", *controls):
             box = page.locator(selector).bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320, selector
         assert page.evaluate("document.documentElement.scrollWidth") <= 320  # no sideways scroll
@@ -209,3 +369,188 @@ def test_usable_on_a_320_pixel_wide_phone(browser: Browser, system: RunningSyste
         expect(bot_message(page, ADDICTIVE_ANSWER)).to_be_visible()
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------- English and Spanish
+
+
+@pytest.mark.parametrize(
+    ("html_lang", "data_language", "language"),
+    [
+        ("es", None, "es"),  # a Spanish page of the site
+        ("es-MX", None, "es"),
+        ("en", "es", "es"),  # data-language wins over the page
+        ("es", "en", "en"),
+        ("fr", None, "en"),  # neither English nor Spanish: English
+        ("es", "fr", "es"),  # an invalid data-language is ignored (with a warning)
+    ],
+)
+def test_the_widget_speaks_the_language_of_its_page(
+    page: Page, system: RunningSystem, html_lang: str, data_language: str | None, language: str
+) -> None:
+    warnings: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "warning":
+            warnings.append(message.text)
+
+    page.on("console", on_console)
+    serve_page_as(page, system, html_lang=html_lang, data_language=data_language)
+    page.goto(system.website_url)
+    page.click("#cw-launcher")
+    expect(page.locator("#cw-privacy")).to_be_visible()
+    expect_language(page, language)
+    if data_language == "fr":
+        assert any('data-language "fr"' in warning for warning in warnings), warnings
+
+
+def test_the_language_button_switches_every_string_and_is_remembered(
+    page: Page, system: RunningSystem
+) -> None:
+    open_widget(page, system)
+    ask(page, "is klonopin addictive")
+    answer = bot_message(page, ADDICTIVE_ANSWER)
+    expect(answer).to_be_visible()
+    answer.locator(".cw-feedback-up").click()  # so that "Thanks for the feedback" shows
+    page.fill("#cw-input", "a question not sent yet")
+    english = set(page.evaluate(WIDGET_STRINGS))
+    assert {"Start over", "You:", "Assistant:", "Thanks for the feedback"} <= english
+
+    page.click("#cw-language")
+    expect_language(page, "es")
+    button = page.locator("#cw-language")
+    expect(button).to_have_attribute("aria-label", "Cambiar a inglés (English)")
+    expect(button).to_be_focused()
+    spanish = set(page.evaluate(WIDGET_STRINGS))
+    assert english & spanish <= SAME_IN_BOTH_LANGUAGES
+    assert {
+        "Usted:",
+        "Asistente:",
+        "Gracias por su opinión",
+        "Califique esta respuesta",
+        "Esta respuesta me ayudó",
+        "Esta respuesta no me ayudó",
+        "Respuestas sugeridas",
+        "Conversación",
+        "Cerrar el chat",
+        "Enviar",
+        "Su pregunta",
+        "Se abre en una pestaña nueva",
+    } <= spanish
+    # The conversation and the unsent text stay; the bot is told, the visitor sees no message.
+    expect(page.locator("#cw-input")).to_have_value("a question not sent yet")
+    expect(answer).to_be_visible()
+    expect(page.locator(USER)).to_have_count(1)
+    assert page.evaluate("localStorage.getItem('cw:language')") == "es"
+
+    page.reload()
+    if not page.locator("#cw-panel").is_visible():
+        page.click("#cw-launcher")
+    expect_language(page, "es")
+    expect(page.locator(USER)).to_have_count(1)
+    expect(page.locator(USER).first).to_contain_text("Usted: is klonopin addictive")
+
+    page.click("#cw-language")
+    expect_language(page, "en")
+    expect(page.locator("#cw-language")).to_have_attribute(
+        "aria-label", "Switch to Spanish (Español)"
+    )
+    page.reload()
+    if not page.locator("#cw-panel").is_visible():
+        page.click("#cw-launcher")
+    expect_language(page, "en")
+
+
+def test_every_message_tells_the_bot_the_widget_language(page: Page, system: RunningSystem) -> None:
+    sent = record_user_messages(page)
+    page.goto(system.website_url)
+    page.click("#cw-launcher")
+    page.click("#cw-language")  # most likely before the conversation is connected: queued
+    page.click("#cw-privacy-ok")
+    wait_for(page, lambda: len(sent) == 1)
+    page.click("#cw-language")
+    wait_for(page, lambda: len(sent) == 2)
+    ask(page, "is klonopin addictive")
+    wait_for(page, lambda: len(sent) == 3)
+
+    assert [(message["message"], message["metadata"]) for message in sent] == [
+        ("/speak_spanish", {"language": "es"}),
+        ("/speak_english", {"language": "en"}),
+        ("is klonopin addictive", {"language": "en"}),
+    ]
+    assert len({message["session_id"] for message in sent}) == 1
+    expect(page.locator(USER)).to_have_count(1)  # the language commands are not shown
+
+
+def with_bot_language(payload: str | bytes, language: str) -> str | bytes:
+    """A frame from the server, with `lang` added to a `bot_uttered` event."""
+    event = socket_event(payload)
+    if not event or event[0] != "bot_uttered":
+        return payload
+    return "42" + json.dumps([event[0], {**event[1], "lang": language}])
+
+
+def test_a_bot_message_in_spanish_turns_the_widget_spanish(
+    page: Page, system: RunningSystem
+) -> None:
+    # The server's `lang` is added on the way: every bot message here says it is Spanish.
+    sent: list[str] = []
+
+    def relay(websocket: WebSocketRoute) -> None:
+        server = websocket.connect_to_server()
+
+        def from_page(payload: str | bytes) -> None:
+            event = socket_event(payload)
+            if event and event[0] == "user_uttered":
+                sent.append(event[1]["message"])
+            server.send(payload)
+
+        websocket.on_message(from_page)
+        server.on_message(lambda payload: websocket.send(with_bot_language(payload, "es")))
+
+    page.route_web_socket(re.compile(r"/socket\.io/"), relay)
+    open_widget(page, system)
+    expect_language(page, "en")
+    ask(page, "is klonopin addictive")
+    answer = bot_message(page, ADDICTIVE_ANSWER)
+    expect(answer).to_have_attribute("lang", "es")
+    expect_language(page, "es")
+    expect(answer.locator(".cw-speaker")).to_have_text("Asistente: ")
+    assert page.locator(USER).first.get_attribute("lang") is None
+    page.wait_for_timeout(500)
+    assert sent == ["is klonopin addictive"]  # the bot knows: no /speak_spanish
+    assert page.evaluate("localStorage.getItem('cw:language')") is None  # not the visitor's choice
+
+    page.reload()
+    if not page.locator("#cw-panel").is_visible():
+        page.click("#cw-launcher")
+    expect(bot_message(page, ADDICTIVE_ANSWER)).to_have_attribute("lang", "es")
+    expect_language(page, "es")
+
+
+# These two need the model that understands Spanish and a channel that sends `lang`.
+
+
+def test_spanish_answer_after_the_language_button(page: Page, system: RunningSystem) -> None:
+    open_widget(page, system)
+    page.click("#cw-language")
+    expect(page.locator(f"{BOT}[lang='es']").first).to_be_visible()  # the bot confirms
+    expect_language(page, "es")
+    ask(page, SPANISH_QUESTION)
+    answer = bot_message(page, SPANISH_ADDICTIVE_ANSWER)
+    expect(answer).to_be_visible()
+    expect(answer).to_have_attribute("lang", "es")
+    expect_language(page, "es")
+
+
+def test_spanish_answer_to_spanish_written_on_the_english_page(
+    page: Page, system: RunningSystem
+) -> None:
+    sent = record_user_messages(page)
+    open_widget(page, system)
+    ask(page, SPANISH_QUESTION)
+    answer = bot_message(page, SPANISH_ADDICTIVE_ANSWER)
+    expect(answer).to_be_visible()
+    expect(answer).to_have_attribute("lang", "es")
+    expect_language(page, "es")  # the widget follows the visitor
+    assert [message["message"] for message in sent] == [SPANISH_QUESTION]

@@ -6,10 +6,14 @@ import pytest
 
 from actions.faq_topics import load_catalogue
 from devtools.nlu_evaluation import DOSE_INTENT, REFERRAL_INTENTS, predicted_label
-from devtools.project_files import examples_by_intent
+from devtools.project_files import HELD_OUT_FILES, examples_by_intent
 
 MIN_ACCURACY = 0.92
-HELD_OUT = examples_by_intent("tests/nlu_test.yml")
+HELD_OUT = examples_by_intent(HELD_OUT_FILES["en"])
+# The Spanish held-out set (#16), written apart from the Spanish training data; measured once
+# before anything was tuned on it (docs/nlu-evaluation.md).
+MIN_SPANISH_ACCURACY = 0.85
+SPANISH_HELD_OUT = examples_by_intent(HELD_OUT_FILES["es"])
 # Dose, strength, timing, pill and prescription questions (#13): written by a writer who had
 # seen neither the training data nor the development set, never tuned on.
 DOSE_QUESTIONS = HELD_OUT[DOSE_INTENT]
@@ -20,9 +24,16 @@ MIN_REFERRAL_RATE = 0.95
 MAX_FAQ_ANSWERS = 1
 
 
-async def test_held_out_accuracy_of_intent_and_answer(agent: Any) -> None:
+@pytest.mark.parametrize(
+    "held_out, minimum",
+    [(HELD_OUT, MIN_ACCURACY), (SPANISH_HELD_OUT, MIN_SPANISH_ACCURACY)],
+    ids=["english", "spanish"],
+)
+async def test_held_out_accuracy_of_intent_and_answer(
+    agent: Any, held_out: dict[str, list[str]], minimum: float
+) -> None:
     results = []
-    for expected, examples in HELD_OUT.items():
+    for expected, examples in held_out.items():
         for text in examples:
             parse_data = await agent.parse_message(text)
             results.append((text, expected, predicted_label(parse_data)))
@@ -31,7 +42,7 @@ async def test_held_out_accuracy_of_intent_and_answer(agent: Any) -> None:
     accuracy = 1 - len(errors) / len(results)
     report = "\n".join(f"  {expected:32} -> {got:32} {text!r}" for text, expected, got in errors)
     print(f"\nHeld-out accuracy: {accuracy:.3f} on {len(results)} examples\n{report}")
-    assert accuracy >= MIN_ACCURACY, report
+    assert accuracy >= minimum, report
 
 
 async def test_dose_questions_get_the_referral_not_an_answer(agent: Any) -> None:
@@ -45,10 +56,13 @@ async def test_dose_questions_get_the_referral_not_an_answer(agent: Any) -> None
     assert rate >= MIN_REFERRAL_RATE, missed
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("topic", sorted(load_catalogue()))
-async def test_suggested_question_gets_its_own_answer(agent: Any, topic: str) -> None:
-    """A "Did you mean" or greeting button must lead to the answer it names."""
-    parse_data = await agent.parse_message(load_catalogue()[topic].question)
+async def test_suggested_question_gets_its_own_answer(
+    agent: Any, topic: str, language: str
+) -> None:
+    """A "Did you mean" or greeting button must lead to the answer it names, in each language."""
+    parse_data = await agent.parse_message(load_catalogue()[topic].question_in(language))
     assert predicted_label(parse_data) == f"faq/{topic}"
 
 

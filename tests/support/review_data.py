@@ -8,7 +8,7 @@ are made up and any phone number is in the fictional 555-01xx range.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from devtools.conversation_events import visitor
@@ -44,7 +44,7 @@ def slot(name: str, value: Any, timestamp: float) -> SlotSet:
     return SlotSet(name, value, timestamp=timestamp)
 
 
-def store(database_url: str, conversations: dict[str, Sequence[Event]]) -> None:
+def store(database_url: str, conversations: Mapping[str, Sequence[Event]]) -> None:
     """Saves each conversation's events with Rasa's SQLTrackerStore."""
     domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
     tracker_store = SQLTrackerStore(domain, host=database_url)
@@ -113,6 +113,66 @@ def sample_conversations() -> dict[str, list[Event]]:
                 {"rating": "up", "response": "utter_faq/withdrawal", "text": "Withdrawal"},
                 plain + 2,
             ),
+        ],
+    }
+
+
+def new_session(timestamp: float) -> list[Event]:
+    """What Rasa stores when a visitor comes back after the session expired."""
+    return [
+        action("action_session_start", timestamp),
+        SessionStarted(timestamp=timestamp),
+        action("action_listen", timestamp),
+    ]
+
+
+def bilingual_conversations() -> dict[str, list[Event]]:
+    """Four conversations with the `language` slot, in mid-November 2026 (before the others).
+
+    Rasa stores the slot event after the visitor message that changed it.
+    """
+    spanish, switch = at("2026-11-16"), at("2026-11-17")
+    back, later = at("2026-11-18"), at("2026-11-19")
+    return {
+        # Spanish from the first message: the slot changes after it.
+        "spanish-1": [
+            visitor("hola, ¿el clonazepam es adictivo?", "faq/addiction", spanish, 0.9),
+            slot("language", "es", spanish + 1),
+            bot("Sí, puede crear dependencia.", spanish + 2, "utter_faq/addiction"),
+            visitor("¿cuánto cuesta el clonazepam en la farmacia?", "nlu_fallback", spanish + 60),
+            bot("Perdona, no te entendí.", spanish + 61, "utter_ask_rephrase"),
+            visitor("cuánto cuesta en una farmacia", "out_of_scope", spanish + 120),
+            bot("Eso no lo sé.", spanish + 121, "utter_out_of_scope"),
+        ],
+        # English, then "en español por favor": that message is answered in Spanish.
+        "switch-1": [
+            visitor("what is klonopin", "faq/what_is_clonazepam", switch, 0.97),
+            bot("Clonazepam is a benzodiazepine.", switch + 1, "utter_faq/what_is_clonazepam"),
+            visitor("en español por favor", "speak_spanish", switch + 60, 0.99),
+            slot("language", "es", switch + 61),
+            bot("Claro, seguimos en español.", switch + 62, "utter_speak_spanish"),
+            visitor("¿lo venden sin receta en otro país?", "out_of_scope", switch + 120, 0.4),
+            bot("Eso no lo sé.", switch + 121, "utter_out_of_scope"),
+        ],
+        # Spanish, then "english please": the conversation ends in English.
+        "switch-back-1": [
+            visitor("necesito ayuda para mi hermano", "request_intake", back, 0.8),
+            slot("language", "es", back + 1),
+            bot("Llama a nuestro equipo al 816-555-0143.", back + 2),
+            visitor("english please", "speak_english", back + 60, 0.99),
+            slot("language", "en", back + 61),
+            bot("Sure, English it is.", back + 62, "utter_speak_english"),
+            visitor("what colour are the pills on mars", "nlu_fallback", back + 120, 0.2),
+            bot("Sorry, I didn't catch that.", back + 121, "utter_ask_rephrase"),
+        ],
+        # Spanish, then a new session: the slots are back to English, and "ok" keeps it.
+        "new-session-1": [
+            visitor("hola", "greet", later, 0.9),
+            slot("language", "es", later + 1),
+            bot("¡Hola! ¿En qué te ayudo?", later + 2, "utter_greet"),
+            *new_session(later + 7_200),
+            visitor("ok", "affirm", later + 7_201, 0.9),
+            bot("Here are some topics.", later + 7_202, "utter_topics"),
         ],
     }
 

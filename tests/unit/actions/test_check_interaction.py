@@ -26,14 +26,17 @@ categories:
   benzodiazepines:
     article_item: other benzodiazepines
     label: another benzodiazepine
+    label_es: otra benzodiacepina
     reply: life_threatening
   antidepressants:
     article_item: medications for depression like trazodone or amitriptyline
     label: a medicine for depression
+    label_es: un medicamento para la depresión
     reply: should_be_avoided
   not_in_article:
     article_item: (none)
     label: a medicine the article does not cover
+    label_es: un medicamento que el artículo no incluye
     reply: not_listed
 substances:
   Xanax:
@@ -45,7 +48,7 @@ substances:
   benzodiazepines:
     category: benzodiazepines
     names_the_category: true
-    variants: [benzos]
+    variants: [benzos, benzodiacepinas]
   Claritin:
     category: not_in_article
     variants: [loratadine]
@@ -128,6 +131,27 @@ def test_the_same_substance_twice_is_answered_once(lexicon: SubstanceLexicon) ->
     assert [answer.substance for answer in answers] == ["Xanax", "Zzz"]
 
 
+def test_a_spanish_answer_describes_the_substance_in_spanish(lexicon: SubstanceLexicon) -> None:
+    text = "se puede tomar con xanax, benzodiacepinas o desyrel"
+    entities = [
+        substance("xanax", text.index("xanax")),
+        substance("benzodiacepinas", text.index("benzodiacepinas")),
+        substance("desyrel", text.index("desyrel")),
+    ]
+    spanish = interaction_answers(entities, lexicon, "es", text)
+    assert [answer.described for answer in spanish] == [
+        "Xanax (otra benzodiacepina)",
+        "Benzodiacepinas",  # a whole category, in the visitor's own word
+        "Trazodone (un medicamento para la depresión)",
+    ]
+    english = interaction_answers(entities, lexicon, "en", text)
+    assert [answer.described for answer in english] == [
+        "Xanax (another benzodiazepine)",
+        "Benzodiazepines",
+        "Trazodone (a medicine for depression)",
+    ]
+
+
 @pytest.mark.parametrize(
     "name, shown",
     [
@@ -140,22 +164,33 @@ def test_shown_name(name: str, shown: str) -> None:
     assert shown_name(name) == shown
 
 
+def english(variations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The English variations of a response (the Spanish ones say so in their metadata)."""
+    return [v for v in variations if (v.get("metadata") or {}).get("language") != "es"]
+
+
 def test_every_answer_response_exists_and_never_calls_a_mix_safe(domain: dict[str, Any]) -> None:
     for name in (LIFE_THREATENING_RESPONSE, SHOULD_BE_AVOIDED_RESPONSE, NOT_LISTED_RESPONSE):
-        [variation] = domain["responses"][name]
-        assert "safe" not in variation["text"].lower()
-        assert "{substance}" in variation["text"]
-    assert "call 911 now" in domain["responses"][LIFE_THREATENING_RESPONSE][0]["text"]
+        english_variation, spanish_variation = sorted(
+            domain["responses"][name], key=lambda v: "condition" in v
+        )
+        assert "safe" not in english_variation["text"].lower()
+        assert "segur" not in spanish_variation["text"].lower()
+        for variation in (english_variation, spanish_variation):
+            assert "{substance}" in variation["text"]
+            assert "911" in variation["text"] or name != LIFE_THREATENING_RESPONSE
+    [life_threatening] = english(domain["responses"][LIFE_THREATENING_RESPONSE])
+    assert "call 911 now" in life_threatening["text"]
 
 
 def test_the_advice_says_what_the_answer_did_not(domain: dict[str, Any]) -> None:
     """By the slot the action sets; all of it when the action server could not answer."""
-    variations = domain["responses"]["utter_interaction_advice"]
+    variations = english(domain["responses"]["utter_interaction_advice"])
     by_kind = {
-        variation["condition"][0]["value"] if variation.get("condition") else None: variation[
-            "text"
-        ]
-        for variation in variations
+        next(
+            (c["value"] for c in v.get("condition") or [] if c["name"] == ANSWER_KIND_SLOT), None
+        ): v["text"]
+        for v in variations
     }
     assert set(by_kind) == {"dangerous_mix", "overview", None}
     assert set(domain["slots"][ANSWER_KIND_SLOT]["values"]) == {
@@ -168,5 +203,6 @@ def test_the_advice_says_what_the_answer_did_not(domain: dict[str, Any]) -> None
         assert "don't stop" in text.lower()
         assert ("call 911 now" in text) is (kind is None)
         assert ("doctor or pharmacist" in text) is (kind != "overview")
-    assert "{substance}" in domain["responses"][NOT_LISTED_RESPONSE][0]["text"]
-    assert "pharmacist" in domain["responses"][NOT_LISTED_RESPONSE][0]["text"]
+    [not_listed] = english(domain["responses"][NOT_LISTED_RESPONSE])
+    assert "{substance}" in not_listed["text"]
+    assert "pharmacist" in not_listed["text"]

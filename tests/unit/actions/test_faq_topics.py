@@ -83,17 +83,20 @@ def test_closest_topics_empty_when_too_few_topics() -> None:
     assert closest_topics(data) == []
 
 
-def test_catalogue_questions_are_unique_questions() -> None:
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_catalogue_questions_are_unique_questions(language: str) -> None:
     catalogue = load_catalogue()
-    questions = [topic.question for topic in catalogue.values()]
+    questions = [topic.question_in(language) for topic in catalogue.values()]
     assert len(set(questions)) == len(questions)
     assert all(question.endswith("?") for question in questions)
+    assert all(question.startswith("¿") for question in questions) is (language == "es")
 
 
 VALID_ENTRY = """\
 topics:
   what_is:
     question: "What is clonazepam?"
+    question_es: "¿Qué es el clonazepam?"
     offers_intake: false
     article_section: "What is Clonazepam (Klonopin)?"
     safety_lines: []
@@ -110,6 +113,7 @@ def test_the_registry_loads_in_file_order_with_defaults(tmp_path: Path) -> None:
     text = VALID_ENTRY + (
         "  location:\n"
         '    question: "Where is the treatment center?"\n'
+        '    question_es: "¿Dónde está el centro de tratamiento?"\n'
         "    offers_intake: false\n"
         "    shows_contact: true\n"
         '    article_section: "Treatment in Kansas City"\n'
@@ -131,7 +135,9 @@ def test_the_registry_loads_in_file_order_with_defaults(tmp_path: Path) -> None:
         (("[]", "[dont_stop, dont_stop]"), "safety_lines", "twice"),
         (("[]", "[call_911, call_911_first]"), "safety_lines", "name one"),
         (("offers_intake: false", 'offers_intake: "no"'), "offers_intake", "true or false"),
-        (('clonazepam?"', 'clonazepam"'), "question", "ending with '?'"),
+        (('"What is clonazepam?"', '"What is clonazepam"'), "question", "ending with '?'"),
+        (('"¿Qué es el clonazepam?"', '"¿Qué es?."'), "question_es", "ending with '?'"),
+        (('    question_es: "¿Qué es el clonazepam?"\n', ""), "question_es", "missing"),
         (('"What is Clonazepam (Klonopin)?"', '""'), "article_section", "empty"),
     ],
 )

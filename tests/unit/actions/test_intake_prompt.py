@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -6,7 +7,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake_prompt import ActionIntakePrompt
-from clinic.settings import SETTINGS_FILE, load_settings
+from clinic.settings import SETTINGS_FILE, ClinicSettings, load_settings
 from tests.support.trackers import tracker_with
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -21,12 +22,26 @@ SETTINGS = load_settings(
 )
 
 
-async def run_at(moment: datetime, domain: dict[str, Any]) -> dict[str, Any]:
-    action = ActionIntakePrompt(settings=SETTINGS, clock=lambda: moment)
+SPANISH_TEAM = dataclasses.replace(SETTINGS, intake_languages=("en", "es"))
+
+
+async def run_at(
+    moment: datetime,
+    domain: dict[str, Any],
+    language: str = "en",
+    settings: ClinicSettings = SETTINGS,
+    said: list[str] | None = None,
+) -> dict[str, Any]:
+    """The slots the action sets; what it says itself is checked against `said`."""
+    action = ActionIntakePrompt(settings=settings, clock=lambda: moment)
     dispatcher = CollectingDispatcher()
-    tracker = tracker_with({"intent": {"name": "request_intake"}}, {}, "action_listen")
+    tracker = tracker_with(
+        {"intent": {"name": "request_intake"}}, {"language": language}, "action_listen"
+    )
     events = await action.run(dispatcher, tracker, domain)
-    assert dispatcher.messages == []  # the words are utter_intake_prompt, uttered by a rule
+    # The prompt itself is utter_intake_prompt, uttered by a rule.
+    assert [message["response"] for message in dispatcher.messages] == (said or [])
+    assert all(message["response"] in domain["responses"] for message in dispatcher.messages)
     assert all(event["name"] in domain["slots"] for event in events)
     return {event["name"]: event["value"] for event in events}
 
@@ -57,14 +72,67 @@ async def test_outside_hours_says_when_the_team_is_back(
     assert slots["intake_reopens"] == reopens
 
 
-def test_domain_prompt_buttons_carry_the_configured_links(domain: dict[str, Any]) -> None:
-    open_now, closed, fallback = domain["responses"]["utter_intake_prompt"]
-    for variation in (open_now, closed):
+@pytest.mark.parametrize(
+    "moment, reopens",
+    [
+        # As CLDR (babel) writes it: "a. m." with a narrow no-break space, never cut in two.
+        (datetime(2026, 11, 25, 21, 30, tzinfo=CHICAGO), "mañana a las 8:00 a.\u202fm. (CST)"),
+        (datetime(2026, 11, 25, 6, 0, tzinfo=CHICAGO), "hoy a las 8:00 a.\u202fm. (CST)"),
+        (datetime(2026, 11, 28, 12, 0, tzinfo=CHICAGO), "el lunes a las 8:00 a.\u202fm. (CST)"),
+    ],
+)
+async def test_spanish_conversation_hears_when_the_team_is_back_in_spanish(
+    domain: dict[str, Any], moment: datetime, reopens: str
+) -> None:
+    said = ["utter_intake_team_speaks_no_spanish"]
+    slots = await run_at(moment, domain, language="es", said=said)
+    assert slots["intake_reopens"] == reopens
+
+
+@pytest.mark.parametrize(
+    "settings, said",
+    [
+        (SETTINGS, "utter_intake_team_speaks_no_spanish"),
+        (SPANISH_TEAM, "utter_intake_team_speaks_spanish"),
+    ],
+)
+async def test_spanish_conversation_is_told_whether_the_team_speaks_spanish(
+    domain: dict[str, Any], settings: ClinicSettings, said: str
+) -> None:
+    moment = datetime(2026, 11, 25, 10, 0, tzinfo=CHICAGO)
+    await run_at(moment, domain, language="es", settings=settings, said=[said])
+    # An English conversation is not told about languages.
+    await run_at(moment, domain, language="en", settings=settings, said=[])
+
+
+def test_team_without_spanish_gives_samhsa_which_speaks_it(domain: dict[str, Any]) -> None:
+    [variation] = domain["responses"]["utter_intake_team_speaks_no_spanish"]
+    assert "1-800-662-4357" in variation["text"]
+    assert "español" in variation["text"]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_domain_prompt_buttons_carry_the_configured_links(
+    domain: dict[str, Any], language: str
+) -> None:
+    variations = [
+        variation
+        for variation in domain["responses"]["utter_intake_prompt"]
+        if (variation.get("metadata") or {}).get("language", "en") == language
+    ]
+    by_open = {
+        next(
+            (c["value"] for c in v.get("condition") or [] if c["name"] == "intake_open_now"),
+            None,
+        ): v
+        for v in variations
+    }
+    assert set(by_open) == {True, False, None}
+    for variation in (by_open[True], by_open[False]):
         urls = [button.get("url") for button in variation["buttons"]]
         assert urls[:2] == ["{intake_phone_tel}", "{insurance_url}"]
-    assert "1-800-662-4357" in closed["text"]  # SAMHSA outside hours
-    assert "condition" not in fallback  # used when the action server is down
-    assert "{" not in fallback["text"]
+    assert "1-800-662-4357" in by_open[False]["text"]  # SAMHSA outside hours
+    assert "{" not in by_open[None]["text"]  # used when the action server is down
 
 
 def test_placeholder_warning_at_start_up(caplog: pytest.LogCaptureFixture) -> None:

@@ -9,7 +9,9 @@ from actions.suggest_topics import SUGGESTION_SLOTS, ActionSuggestTopics
 from tests.support.trackers import tracker_with
 
 
-def unclear_message_tracker(intents: list[str], ranking: list[tuple[str, float]]) -> Tracker:
+def unclear_message_tracker(
+    intents: list[str], ranking: list[tuple[str, float]], language: str = "en"
+) -> Tracker:
     latest_message = {
         "text": "an unclear visitor message",
         "intent": {"name": "nlu_fallback", "confidence": 0.4},
@@ -26,7 +28,9 @@ def unclear_message_tracker(intents: list[str], ranking: list[tuple[str, float]]
             },
         },
     }
-    return tracker_with(latest_message, slots={}, latest_action_name="action_listen")
+    return tracker_with(
+        latest_message, slots={"language": language}, latest_action_name="action_listen"
+    )
 
 
 async def run(tracker: Tracker, domain: dict[str, Any]) -> tuple[list[dict], list[dict]]:
@@ -52,6 +56,20 @@ async def test_suggests_the_three_closest_questions(domain: dict[str, Any]) -> N
     assert messages == []  # utter_did_you_mean shows them, uttered by a rule
 
 
+async def test_a_spanish_conversation_gets_the_questions_in_spanish(
+    domain: dict[str, Any],
+) -> None:
+    tracker = unclear_message_tracker(
+        ["faq"], [("addictive", 0.4), ("detox", 0.35), ("uses", 0.2)], language="es"
+    )
+    events, _ = await run(tracker, domain)
+    assert [event["value"] for event in events[1:]] == [
+        "¿El clonazepam es adictivo?",
+        load_catalogue()["detox"].question_es,
+        load_catalogue()["uses"].question_es,
+    ]
+
+
 async def test_no_suggestions_for_a_message_that_is_not_an_faq(domain: dict[str, Any]) -> None:
     tracker = unclear_message_tracker(
         ["out_of_scope", "greet"], [("uses", 0.4), ("detox", 0.3), ("inpatient", 0.2)]
@@ -64,7 +82,7 @@ async def test_no_suggestions_for_a_message_that_is_not_an_faq(domain: dict[str,
 
 async def test_suggestion_slots_and_buttons_exist_in_the_domain(domain: dict[str, Any]) -> None:
     assert set(SUGGESTION_SLOTS) | {"has_topic_suggestions"} <= set(domain["slots"])
-    buttons = domain["responses"]["utter_did_you_mean"][0]["buttons"]
-    for slot in SUGGESTION_SLOTS:
-        assert {"title": f"{{{slot}}}", "payload": f"{{{slot}}}"} in buttons
+    for variation in domain["responses"]["utter_did_you_mean"]:  # English and Spanish
+        for slot in SUGGESTION_SLOTS:
+            assert {"title": f"{{{slot}}}", "payload": f"{{{slot}}}"} in variation["buttons"]
     assert ActionSuggestTopics().name() in domain["actions"]

@@ -1,16 +1,19 @@
-"""channels/chat_widget.py: allowed origins, and 👍/👎 recorded on the answer that was rated."""
+"""channels/chat_widget.py: allowed origins, 👍/👎 recorded on the answer that was rated, and
+the language each bot message is marked with."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from rasa.core.channels.socketio import SocketIOOutput
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 
 from channels.chat_widget import (
     FEEDBACK_SLOT,
     ChatWidgetInput,
     Feedback,
+    LanguageTaggedOutput,
     allowed_origins,
     feedback_event,
     parse_feedback,
@@ -102,3 +105,38 @@ def test_feedback_finds_an_answer_stored_redacted() -> None:
         [stored], Feedback("a1b2", "up", "Call Poison Control at 1-800-222-1222 or 911.")
     )
     assert event is not None and event.value["answered_at"] == 5.0
+
+
+class RecordingServer:
+    """Stands in for the socket.io server: records what would be emitted."""
+
+    def __init__(self) -> None:
+        self.emitted: list[tuple[str, Any]] = []
+
+    async def emit(self, event: str, data: Any, room: str | None = None) -> None:
+        self.emitted.append((event, data))
+
+
+@pytest.mark.parametrize(
+    "message, lang",
+    [
+        # A Spanish variation of a domain response (domain.yml `metadata: {language: es}`).
+        ({"metadata": {"language": "es"}, "utter_action": "utter_greet"}, "es"),
+        ({"utter_action": "utter_greet"}, "en"),  # English, the variations without metadata
+        ({}, None),  # not a domain response: no claim about its language
+        ({"metadata": {"language": "fr"}}, None),
+    ],
+)
+async def test_bot_messages_carry_the_language_of_their_response(
+    message: dict[str, Any], lang: str | None
+) -> None:
+    server = RecordingServer()
+    output = LanguageTaggedOutput(SocketIOOutput(server, "bot_uttered"))  # type: ignore[arg-type]
+    text = "Hola.\n\nLlame al 911."
+    await output.send_response("sid-1", {"text": text, **message})
+    parts = [data for _, data in server.emitted]
+    assert [part["text"] for part in parts] == ["Hola.", "Llame al 911."]
+    assert [part.get("lang") for part in parts] == [lang, lang]
+    # The next message starts untagged: nothing leaks from one to the next.
+    await output.send_response("sid-1", {"text": "ok"})
+    assert "lang" not in server.emitted[-1][1]

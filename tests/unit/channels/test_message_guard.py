@@ -148,6 +148,15 @@ def test_a_typed_intent_counts_only_when_offered() -> None:
     assert screen_payload("is it addictive", offered) == "is it addictive"
 
 
+@pytest.mark.parametrize("payload", ["/speak_spanish", "/speak_english"])
+def test_the_widget_language_control_is_always_honoured(payload: str) -> None:
+    """The "Español / English" button is always on screen, not one the bot just offered."""
+    assert screen_payload(payload, set()) == payload
+    assert (
+        screen_payload(payload + '{"language": "en"}', set()) == payload[1:] + '{"language": "en"}'
+    )
+
+
 def test_the_rate_limit_allows_a_burst_then_refills() -> None:
     now = [0.0]
     limiter = RateLimiter(per_minute=6, burst=3, clock=lambda: now[0])

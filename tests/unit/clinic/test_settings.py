@@ -36,6 +36,13 @@ def test_bad_phone_numbers_are_refused(value: str) -> None:
 def test_shipped_file_loads_and_admits_its_placeholders() -> None:
     settings = load_settings(SETTINGS_FILE, environ={})
     assert settings.placeholders == ["intake_phone", "insurance_url"]
+    assert settings.intake_languages == ("en",)  # nobody claims Spanish until it is set
+
+
+@pytest.mark.parametrize("value, languages", [("en,es", ("en", "es")), (" es ", ("es",))])
+def test_intake_languages_from_the_environment(value: str, languages: tuple[str, ...]) -> None:
+    settings = load_settings(SETTINGS_FILE, environ={"CLINIC_INTAKE_LANGUAGES": value})
+    assert settings.intake_languages == languages
 
 
 def test_environment_overrides_the_file() -> None:
@@ -62,6 +69,9 @@ def test_environment_overrides_the_file() -> None:
         ("CLINIC_TIMEZONE", "Mars/Olympus", "time zone"),
         ("CLINIC_INTAKE_HOURS", "weekdays 9-5", "intake_hours.open"),
         ("CLINIC_INTAKE_HOURS", "mon 18:00-08:00", "closing before opening"),
+        ("CLINIC_INTAKE_LANGUAGES", "en,fr", "intake_languages"),
+        ("CLINIC_INTAKE_LANGUAGES", "spanish", "intake_languages"),
+        ("CLINIC_INTAKE_LANGUAGES", "en,en", "at most once"),
     ],
 )
 def test_invalid_settings_stop_start_up_with_a_clear_message(

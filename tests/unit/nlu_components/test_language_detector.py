@@ -14,6 +14,7 @@ from nlu_components.language_detector import (
     SPANISH,
     LanguageDetector,
     detect_language,
+    is_undecided,
     language_detector,
 )
 
@@ -126,6 +127,42 @@ def test_english_messages_are_english(detector: LanguageDetector, text: str) -> 
 def test_short_ambiguous_words_stay_english(detector: LanguageDetector, text: str) -> None:
     assert detect_language(text)[0] == ENGLISH
     assert languages(detector, text) == []
+
+
+UNDECIDED = ["ok", "no", "si", "k", "klonopin?", "Rivotril", "911", "2mg", "???", "🙂", "clonas"]
+
+
+@pytest.mark.parametrize("text", UNDECIDED)
+def test_undecided_message_keeps_the_spanish_conversation_spanish(
+    detector: LanguageDetector, text: str
+) -> None:
+    """The widget says the conversation is in Spanish: "ok" or "klonopin?" is answered in it."""
+    assert is_undecided(text)
+    spanish_conversation = {"metadata": {"language": "es"}}
+    assert languages(detector, text) == []
+    message = processed(detector, text, **spanish_conversation)
+    assert [e["value"] for e in message.get("entities") if e["entity"] == LANGUAGE_ENTITY] == [
+        SPANISH
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["what about alcohol", "is klonopin addictive", "thanks", "my son takes rivotril"]
+)
+def test_english_message_in_a_spanish_conversation_gets_no_spanish_entity(
+    detector: LanguageDetector, text: str
+) -> None:
+    """A message that is English says so (the slot goes back to "en" in domain.yml)."""
+    assert not is_undecided(text)
+    message = processed(detector, text, metadata={"language": "es"})
+    assert not message.get("entities")
+
+
+@pytest.mark.parametrize("metadata", [{"language": "en"}, {"language": "fr"}, {}, "es", ["es"]])
+def test_other_or_malformed_metadata_changes_nothing(
+    detector: LanguageDetector, metadata: Any
+) -> None:
+    assert not processed(detector, "ok", metadata=metadata).get("entities")
 
 
 @pytest.mark.parametrize("text", ["", "   ", "???", "12345", "🙂"])

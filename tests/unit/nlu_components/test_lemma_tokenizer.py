@@ -37,6 +37,13 @@ def test_every_way_of_writing_the_drug_gets_one_lemma(tokenizer: LemmaTokenizer,
     assert "clonazepam" in lemmas(tokenizer, text)
 
 
+def test_spanish_with_and_without_accents_gets_the_same_lemmas(tokenizer: LemmaTokenizer) -> None:
+    """Visitors type "adicción" and "adiccion" alike (#16)."""
+    accented = lemmas(tokenizer, "¿Cómo se trata la adicción al clonazepam?")
+    assert accented == lemmas(tokenizer, "como se trata la adiccion al clonazepam")
+    assert "adiccion" in accented
+
+
 def test_multi_word_slang(tokenizer: LemmaTokenizer) -> None:
     assert lemmas(tokenizer, "k pins withdrawal") == ["clonazepam", "clonazepam", "withdrawal"]
 

@@ -29,7 +29,8 @@ FIRST_SUBSTANCE = next(iter(shipped(DEFAULT_SUBSTANCES_FILE)["substances"]))
         ),
         (
             lambda d: d.update(names={}),
-            "names: unknown field (expected: categories, substances, other_drug_names)",
+            "names: unknown field (expected: categories, substances, other_drug_names, "
+            "everyday_words)",
         ),
         (
             lambda d: first(d, "categories").update(reply=3),
@@ -80,7 +81,7 @@ def test_a_broken_substances_file_names_the_file_and_the_field(
     [
         (lambda d: d.update(clonazepam="klonopin"), "clonazepam: expected a list, not 'klonopin'"),
         (lambda d: d.update(benzodiazepine=None), "benzodiazepine: empty: a value is required"),
-        (lambda d: d["clonazepam"].append(7), "clonazepam[16]: expected a text, not 7"),
+        (lambda d: d["clonazepam"].insert(0, 7), "clonazepam[0]: expected a text, not 7"),
         (lambda d: d.update(Xanax=["xanax"]), "Xanax: write the canonical name in lowercase"),
         (
             lambda d: d["benzodiazepine"].append("Klonopin"),

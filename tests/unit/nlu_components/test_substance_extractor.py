@@ -126,6 +126,13 @@ def substances(extractor: SubstanceExtractor, text: str) -> list[str]:
         ("my husband mixes his klonopin with percs and booze", ["Percocet", "alcohol"]),
         ("rivotril, trazodone, benadryl and wine", ["trazodone", "Benadryl", "alcohol"]),
         ("can you drink a beer on klonopin", ["alcohol"]),
+        # In Spanish (#16), with and without accents.
+        ("se puede tomar clonazepam con cerveza", ["alcohol"]),
+        ("unas chelas con las clonas que pasa", ["alcohol"]),
+        ("mi mama toma rivotril y tramadol", ["tramadol"]),
+        ("clonazepam con pastillas para dormir", ["sleeping pills"]),
+        ("puedo tomar un antihistamínico con klonopin", ["antihistamines"]),
+        ("y con oxicodona?", ["oxycodone"]),
     ],
 )
 def test_substances_visitors_name_are_found(
@@ -183,6 +190,14 @@ def test_substances_visitors_name_are_found(
         "klonopin is ruining my marraige",
         "i listen to kelly clarkson to calm down",
         "is klonopin a machine for sleep",
+        # Spanish words near drug names (substances.yml `everyday_words`), and Spanish
+        # names of clonazepam itself.
+        "q tengo q buscar si creo q mi hijo es adicto a las clonas",
+        "el clonazepam es un calmante?",
+        "ya vino mi hermano y se tomo el clonazepam",
+        "me trago la pastilla de clonazepam con agua",
+        "el clonazepam es una benzo?",
+        "la luz del ventanal no me deja dormir",
     ],
 )
 def test_nothing_is_found_where_no_listed_substance_is_named(
@@ -294,7 +309,7 @@ def test_a_custom_substances_file_is_used(tmp_path: Path) -> None:
     path = tmp_path / "substances.yml"
     path.write_text(
         "categories:\n  alcohol:\n    article_item: alcohol\n    label: alcohol\n"
-        "    reply: life_threatening\n"
+        "    label_es: alcohol\n    reply: life_threatening\n"
         "substances:\n  mead:\n    category: alcohol\n    fuzzy: false\n    variants: []\n",
         encoding="utf-8",
     )

@@ -209,10 +209,12 @@ categories:
   alcohol:
     article_item: mixing clonazepam with alcohol
     label: alcohol
+    label_es: alcohol
     reply: life_threatening
   benzodiazepines:
     article_item: other benzodiazepines
     label: another benzodiazepine
+    label_es: otra benzodiacepina
     reply: life_threatening
 """
 
@@ -301,18 +303,24 @@ def test_invalid_substances_are_rejected_with_a_clear_message(
     "categories, message",
     [
         (
-            "categories:\n  alcohol:\n    label: alcohol\n    reply: life_threatening\n",
+            "categories:\n  alcohol:\n    label: alcohol\n    label_es: alcohol\n"
+            "    reply: life_threatening\n",
             "categories.alcohol.article_item: missing",
         ),
         (
             "categories:\n  alcohol:\n    article_item: alcohol\n    label: alcohol\n"
-            "    reply: yes please\n",
+            "    reply: life_threatening\n",
+            "categories.alcohol.label_es: missing",
+        ),
+        (
+            "categories:\n  alcohol:\n    article_item: alcohol\n    label: alcohol\n"
+            "    label_es: alcohol\n    reply: yes please\n",
             "categories.alcohol.reply: 'yes please' is not one of life_threatening, "
             "should_be_avoided, not_listed",
         ),
         (
             "categories:\n  alcohol:\n    article_item: alcohol\n    label: alcohol\n"
-            "    life_threatening: true\n",
+            "    label_es: alcohol\n    life_threatening: true\n",
             "categories.alcohol.reply: missing",
         ),
         ("substances: {}\n", "categories: missing"),
