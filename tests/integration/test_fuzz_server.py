@@ -80,7 +80,12 @@ CONTENT_TYPES = (
     "application/octet-stream",
     None,  # no Content-Type header at all
 )
-TOO_MANY = "I'm getting messages faster than I can answer."
+# The guards answer in the message's own language (channels/screening.py): English or Spanish.
+TOO_MANY = (
+    "I'm getting messages faster than I can answer.",
+    "Estoy recibiendo mensajes más rápido de lo que puedo responder.",
+)
+FAILURE = ("Sorry, something went wrong", "Lo siento, algo falló")
 TOO_LONG = "That message is too long for me."
 # The Rasa server's resident memory (VmRSS) may grow by less than this from the end of
 # the warm-up (which sends every kind of request, 1 MB bodies included, and has the
@@ -348,7 +353,7 @@ def check_answer(path: str, status: int, answer: bytes, request: Any) -> None:
     assert isinstance(parsed, list) and parsed, f"{status} for {request!r}: {parsed}"
     assert all(isinstance(reply.get("text", ""), str) for reply in parsed)
     texts = [reply.get("text", "") for reply in parsed]
-    assert not any(text.startswith("Sorry, something went wrong") for text in texts), request
+    assert not any(text.startswith(FAILURE) for text in texts), request
     if status == 429:
         assert texts[0].startswith(TOO_MANY)
 
