@@ -19,6 +19,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.guarded_action import GuardedAction
+from content.languages import SPANISH
 from nlu_components.substance_lexicon import (
     LIFE_THREATENING,
     NOT_LISTED,
@@ -101,7 +102,7 @@ def interaction_answers(
             name = shown_name(substance.name)
             label = category.label_in(language)
             if substance.names_the_category:
-                typed = typed_words(entity, text) if language == "es" else None
+                typed = typed_words(entity, text) if language == SPANISH else None
                 described = shown_name(typed) if typed else name
             else:
                 described = f"{name} ({label})"

@@ -12,6 +12,7 @@ from typing import Any, Dict, Literal, Mapping, Tuple
 
 from pydantic import StrictBool, root_validator, validator
 
+from content.languages import SPANISH
 from content.yaml_schema import SchemaModel, Text, read_yaml, validate
 
 FAQ_INTENT = "faq"
@@ -41,7 +42,7 @@ class TopicEntry(SchemaModel):
 
     def question_in(self, language: str | None) -> str:
         """The button question in the conversation's language ("es": `question_es`)."""
-        return self.question_es if language == "es" else self.question
+        return self.question_es if language == SPANISH else self.question
 
     @validator("safety_lines")
     def _each_line_once(cls, lines: Tuple[SafetyLineKey, ...]) -> Tuple[SafetyLineKey, ...]:

@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.guarded_action import GuardedAction
 from clinic.settings import ClinicSettings, clinic_settings
+from content.languages import ENGLISH, SPANISH
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +33,12 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-SPANISH = "es"
 # Said before the intake prompt in a Spanish conversation: whether the team speaks Spanish.
 TEAM_SPEAKS_SPANISH = "utter_intake_team_speaks_spanish"
 TEAM_SPEAKS_NO_SPANISH = "utter_intake_team_speaks_no_spanish"
 
 
-def spoken_time(moment: datetime, now: datetime, language: str = "en") -> str:
+def spoken_time(moment: datetime, now: datetime, language: str = ENGLISH) -> str:
     """When the team reopens, in the center's time, in the conversation's language.
 
     'today at 8:00 AM (CST)', 'tomorrow at 9:00 AM', 'Monday at 8:00 AM';
@@ -46,8 +46,8 @@ def spoken_time(moment: datetime, now: datetime, language: str = "en") -> str:
     """
     days = (moment.date() - now.astimezone(moment.tzinfo).date()).days
     if language == SPANISH:
-        clock = format_time(moment, "h:mm a", locale="es")
-        weekday = format_date(moment, "EEEE", locale="es")
+        clock = format_time(moment, "h:mm a", locale=SPANISH)
+        weekday = format_date(moment, "EEEE", locale=SPANISH)
         day = {0: "hoy", 1: "mañana"}.get(days, f"el {weekday}")
         return f"{day} a las {clock} ({moment.tzname()})"
     clock = moment.strftime("%I:%M %p").lstrip("0")

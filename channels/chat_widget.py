@@ -33,7 +33,14 @@ from sanic.response import HTTPResponse
 
 from channels import rasa_fixes
 from channels.message_guard import RateLimiter, socket_message_problem, socket_session_problem
-from channels.screening import reply_language, request_json, response_text, screen_message
+from channels.screening import (
+    reply_language,
+    request_json,
+    response_text,
+    screen_message,
+    with_conversation_language,
+)
+from content.languages import ENGLISH, LANGUAGE_SLOT, known_language
 from storage.redaction import redact_text
 
 logger = logging.getLogger(__name__)
@@ -114,10 +121,10 @@ def response_language(message: dict[str, Any]) -> str | None:
     for a domain response, else unknown (None).
     """
     metadata = message.get("metadata")
-    language = metadata.get("language") if isinstance(metadata, dict) else None
-    if language in ("en", "es"):
-        return str(language)
-    return "en" if message.get("utter_action") else None
+    language = known_language(metadata.get(LANGUAGE_SLOT)) if isinstance(metadata, dict) else None
+    if language:
+        return language
+    return ENGLISH if message.get("utter_action") else None
 
 
 class LanguageTaggedOutput(SocketIOOutput):
@@ -184,6 +191,9 @@ class ChatWidgetInput(SocketIOInput):
                 await message.output_channel.send_text_message(message.sender_id, text)
                 return
             message.text = screened.text
+            message.metadata = await with_conversation_language(
+                agent, message.sender_id, screened.text, message.metadata
+            )
             if isinstance(message.output_channel, SocketIOOutput):
                 message.output_channel = LanguageTaggedOutput(message.output_channel)
             await on_new_message(message)

@@ -29,7 +29,13 @@ from sanic.response import HTTPResponse
 
 from channels import rasa_fixes
 from channels.message_guard import RateLimiter, validate_rest_body
-from channels.screening import reply_language, request_json, response_text, screen_message
+from channels.screening import (
+    reply_language,
+    request_json,
+    response_text,
+    screen_message,
+    with_conversation_language,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +84,9 @@ class GuardedRestInput(RestInput):
             if screened.text is None:
                 logger.info("REST message not processed: %s", screened.reply_response)
                 return reply(str(screened.reply_response), screened.status)
+            metadata = await with_conversation_language(
+                agent, parsed.sender, screened.text, parsed.metadata
+            )
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
@@ -86,7 +95,7 @@ class GuardedRestInput(RestInput):
                         collector,
                         parsed.sender,
                         input_channel=self.name(),
-                        metadata=parsed.metadata,
+                        metadata=metadata,
                     )
                 )
             except CancelledError:

@@ -21,7 +21,8 @@ from channels.message_guard import (
     offered_payloads,
     screen_payload,
 )
-from nlu_components.language_detector import ENGLISH, SPANISH, detect_language
+from content.languages import ENGLISH, LANGUAGE_SLOT, SPANISH, known_language, variation_language
+from nlu_components.language_detector import detect_language, is_undecided
 
 
 @dataclass(frozen=True)
@@ -47,17 +48,10 @@ def reply_language(text: Any, metadata: Any) -> str:
     The conversation's, as the client states it (`{"language": "es"}`, as the widget
     sends), else the message's own.
     """
-    stated = metadata.get("language") if isinstance(metadata, dict) else None
-    if stated in (ENGLISH, SPANISH):
-        return str(stated)
+    stated = known_language(metadata.get(LANGUAGE_SLOT)) if isinstance(metadata, dict) else None
+    if stated:
+        return stated
     return detect_language(text[:2000])[0] if isinstance(text, str) else ENGLISH
-
-
-def variation_language(variation: dict[str, Any]) -> str:
-    """Whether a response variation is Spanish ("es": condition `language` is `es`) or "en"."""
-    conditions = variation.get("condition") or []
-    spanish = any(c.get("name") == "language" and c.get("value") == SPANISH for c in conditions)
-    return SPANISH if spanish else ENGLISH
 
 
 def response_text(domain: Any, name: str, language: str = ENGLISH) -> str:
@@ -84,3 +78,21 @@ async def screen_message(agent: Any, limiter: RateLimiter, sender: str, raw_text
     if not text:
         return Screened(reply_response=EMPTY_RESPONSE)
     return Screened(text=text)
+
+
+async def with_conversation_language(agent: Any, sender: str, text: str, metadata: Any) -> Any:
+    """The message's metadata, stating the conversation's language where the message cannot.
+
+    A message that says nothing about its language ("klonopin?", "911") keeps the
+    conversation's. The chat widget always states it; a REST client may not, so for such a
+    message without it the stored conversation's `language` slot is read (the NLU cannot
+    see the conversation) and a Spanish one is added: `{"language": "es"}`.
+    """
+    if isinstance(metadata, dict) and known_language(metadata.get(LANGUAGE_SLOT)):
+        return metadata
+    if not is_undecided(text):
+        return metadata
+    tracker = await agent.tracker_store.retrieve(sender)
+    if tracker is None or tracker.get_slot(LANGUAGE_SLOT) != SPANISH:
+        return metadata
+    return {**(metadata if isinstance(metadata, dict) else {}), LANGUAGE_SLOT: SPANISH}

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import validator
 
+from content.languages import LANGUAGES
 from content.yaml_schema import SchemaModel, Text
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -22,8 +23,6 @@ PHONE = re.compile(r"^\s*(?:\+?1[\s.-]?)?\(?(\d{3})\)?[\s.-]?(\d{3})[\s.-]?(\d{4
 HOURS_PART = re.compile(
     r"^(?P<first>[a-z]{3})(?:-(?P<last>[a-z]{3}))?\s+(?P<open>\d{1,2}:\d{2})-(?P<close>\d{1,2}:\d{2})$"
 )
-# The languages the assistant speaks; intake_languages names those the intake team speaks.
-LANGUAGES = ("en", "es")
 HOURS_EXAMPLE = "write days and times like 'mon-fri 08:00-20:00, sat 09:00-17:00', or '24/7'"
 
 

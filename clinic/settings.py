@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from clinic.schema import ClinicFile, https_link, phone_parts, time_zone, weekly_hours
+from content.languages import ENGLISH
 from content.yaml_schema import InvalidYamlFile, read_yaml, validate
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ class ClinicSettings:
     insurance_url: str
     hours: OpeningHours
     # The languages the intake team speaks on the phone ("en", "es").
-    intake_languages: tuple[str, ...] = ("en",)
+    intake_languages: tuple[str, ...] = (ENGLISH,)
 
     @property
     def placeholders(self) -> list[str]:

@@ -20,6 +20,7 @@ import yaml
 from actions.check_interaction import interaction_answers
 from actions.faq_topics import FaqTopic, load_catalogue
 from content.article import SOURCE_REFERENCES, section, source_names
+from content.languages import LANGUAGE_SLOT, SPANISH, variation_language
 from content.responses_schema import ResponsesFile
 from content.safety_lines import safety_lines_in
 from content.yaml_schema import load_yaml_file
@@ -31,7 +32,6 @@ GROUPS_FILE = Path(__file__).with_name("responses.yml")
 SHEET_FILE = PROJECT_ROOT / "docs" / "content-review.md"
 
 FAQ_PREFIX = "utter_faq/"
-LANGUAGE_SLOT = "language"
 SPANISH_MARK = "*Español: for review by a bilingual clinician.*"
 SIGN_OFF_START = "<!-- sign-off: rows between these markers are kept when the sheet is rebuilt -->"
 SIGN_OFF_END = "<!-- /sign-off -->"
@@ -107,16 +107,8 @@ def sources_of(text: str) -> str:
 
 
 def is_spanish(variation: Mapping[str, Any]) -> bool:
-    """Whether a variation is in Spanish.
-
-    Its condition `language` is `es`, or (a response said in Spanish conversations only)
-    its metadata says so.
-    """
-    conditions = variation.get("condition") or []
-    metadata = variation.get("metadata") or {}
-    return metadata.get(LANGUAGE_SLOT) == "es" or any(
-        c["name"] == LANGUAGE_SLOT and c["value"] == "es" for c in conditions
-    )
+    """Whether a variation is in Spanish (content/languages.py decides)."""
+    return variation_language(variation) == SPANISH
 
 
 def other_conditions(variation: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:

@@ -6,15 +6,18 @@ import re
 from pathlib import Path
 from typing import Any
 
+from content.languages import ENGLISH, SPANISH
 from content.yaml_schema import read_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 MODEL_DIR = PROJECT_ROOT / "models"
 
 # The NLU training files, by language (every file in data/ is training data to Rasa).
-TRAINING_FILES = {"en": ("data/nlu.yml",), "es": ("data/nlu_es.yml", "data/nlu_es_faq.yml")}
+TRAINING_FILES = {ENGLISH: ("data/nlu.yml",), SPANISH: ("data/nlu_es.yml", "data/nlu_es_faq.yml")}
 # The project's own held-out NLU test files, by language.
-HELD_OUT_FILES = {"en": "tests/nlu_test.yml", "es": "tests/nlu_test_es.yml"}
+HELD_OUT_FILES = {ENGLISH: "tests/nlu_test.yml", SPANISH: "tests/nlu_test_es.yml"}
+# The project's own safety test sets (tests/model/test_safety.py), by language.
+SAFETY_TEST_FILES = {ENGLISH: "tests/safety_test_set.yml", SPANISH: "tests/safety_test_set_es.yml"}
 
 ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 

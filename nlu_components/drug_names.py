@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
+from content.languages import SPANISH, without_accents
 from content.yaml_schema import load_yaml_file
 from nlu_components.lexicon_schema import DrugNamesFile
 from nlu_components.spacy_pipeline import is_english_word, lemmatize_words
@@ -52,9 +53,20 @@ class DrugNameNormaliser:
                 mapping[tuple(variant.lower().split())] = canonical
         return cls(mapping, max(len(variant) for variant in mapping))
 
-    def lemmas(self, words: list[str]) -> list[str]:
-        """SpaCy lookup lemmas of lower-cased words, drug names replaced by their canonical name."""
+    def lemmas(self, words: list[str], spanish_words: list[str] | None = None) -> list[str]:
+        """SpaCy lookup lemmas of lower-cased words, drug names replaced by their canonical name.
+
+        English lemmas, or, given `spanish_words` (the same words as typed, accents kept), the
+        Spanish one, without accents, of each word the Spanish table knows (the English words
+        of Spanglish keep theirs: "took" stays "take").
+        """
         lemmas = lemmatize_words(words)
+        if spanish_words is not None:
+            spanish = lemmatize_words(spanish_words, SPANISH)
+            lemmas = [
+                without_accents(es) if es != typed else en
+                for en, es, typed in zip(lemmas, spanish, spanish_words, strict=True)
+            ]
         drugs = self.canonical_names(words)
         return [drug or lemma for lemma, drug in zip(lemmas, drugs, strict=True)]
 

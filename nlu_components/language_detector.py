@@ -25,7 +25,6 @@ speak_spanish / speak_english.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Any, Dict, List, Tuple
 
@@ -48,13 +47,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.es.stop_words import STOP_WORDS as SPANISH_STOP_WORDS
 
+from content.languages import ENGLISH, LANGUAGE_SLOT, SPANISH, known_language, without_accents
 from nlu_components.drug_words import all_drug_words
 from nlu_components.stateless_component import StatelessComponent
 from nlu_components.typed_text import typed_text
 
-LANGUAGE_ENTITY = "language"
-SPANISH = "es"
-ENGLISH = "en"
+LANGUAGE_ENTITY = LANGUAGE_SLOT
 
 # Lingua's Spanish confidence (English + Spanish sum to 1). On ~160 measured messages every
 # English one of two or more distinct words scored <= 0.55 (most < 0.4), Spanish ones mostly
@@ -83,8 +81,15 @@ SPANISH_ONLY_WORDS = frozenset(
         "sobredosis",
         "emergencia",
         "urgente",
+        "dosis",
+        "pastilla",
+        "pastillas",
     }
 )
+# Spanglish: a message with this many distinct Spanish function words is written in Spanish
+# grammar around English words ("my roommate se tomo like 10 k pins con lean y ahora esta
+# snoring, que hago": 7; lingua says 0.07 Spanish), and is answered in Spanish.
+SPANGLISH_FUNCTION_WORDS = 3
 
 # Words that say nothing about a message's language on their own (drug names do neither).
 NEUTRAL_WORDS = frozenset({"ok", "okay", "oki", "k", "no", "si", "sip", "mg", "pm", "am"})
@@ -139,14 +144,8 @@ _AMBIGUOUS = {
 }
 
 
-def strip_accents(word: str) -> str:
-    """`word` without combining accents ("adiós" -> "adios")."""
-    decomposed = unicodedata.normalize("NFD", word)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 SPANISH_FUNCTION_WORDS = frozenset(
-    {strip_accents(word) for word in SPANISH_STOP_WORDS} - ENGLISH_STOP_WORDS - _AMBIGUOUS
+    {without_accents(word) for word in SPANISH_STOP_WORDS} - ENGLISH_STOP_WORDS - _AMBIGUOUS
 )
 
 # Runs of letters (accented ones included); digits, emoji and punctuation are not words.
@@ -165,19 +164,21 @@ def language_detector() -> LinguaDetector:
 
 def words(text: str) -> List[str]:
     """The lowercase, accent-free words of `text`."""
-    return [strip_accents(word) for word in _WORD.findall(text.lower())]
+    return [without_accents(word) for word in _WORD.findall(text.lower())]
 
 
-def detect_language(text: str) -> Tuple[str, float]:
+def detect_language(text: str, tokens: List[str] | None = None) -> Tuple[str, float]:
     """The language of `text`, "es" or "en", and lingua's confidence in that language.
 
     "es" needs a Spanish confidence of at least SPANISH_THRESHOLD and either two distinct
     words with a Spanish function word among them (or a confidence of VERY_SURE), or only
-    known Spanish-only words; everything else is "en" (with confidence
+    known Spanish-only words; or, whatever lingua says, SPANGLISH_FUNCTION_WORDS distinct
+    Spanish function words; everything else is "en" (with confidence
     1 - Spanish confidence, or 1.0 for text without letters). Confidences are rounded to
     CONFIDENCE_DIGITS digits, so the result is the same every time for the same text.
+    `tokens` are `words(text)`, if the caller has them already.
     """
-    tokens = words(text)
+    tokens = words(text) if tokens is None else tokens
     if not tokens:
         return ENGLISH, 1.0
     # Rounded: lingua sums in parallel, so the same text can differ in the last bit.
@@ -185,6 +186,8 @@ def detect_language(text: str) -> Tuple[str, float]:
         language_detector().compute_language_confidence(text, Language.SPANISH), CONFIDENCE_DIGITS
     )
     distinct = set(tokens)
+    if len(distinct & SPANISH_FUNCTION_WORDS) >= SPANGLISH_FUNCTION_WORDS:
+        return SPANISH, spanish
     evidence = bool(distinct & (SPANISH_FUNCTION_WORDS | SPANISH_ONLY_WORDS))
     enough_words = (len(distinct) >= 2 and (evidence or spanish >= VERY_SURE)) or (
         distinct <= SPANISH_ONLY_WORDS
@@ -194,19 +197,19 @@ def detect_language(text: str) -> Tuple[str, float]:
     return ENGLISH, round(1.0 - spanish, CONFIDENCE_DIGITS)
 
 
-def is_undecided(text: str) -> bool:
+def is_undecided(text: str, tokens: List[str] | None = None) -> bool:
     """Whether `text` says nothing about its language.
 
     No words, or only neutral words and drug names ("klonopin?", "ok", "911", "rivotril 2mg").
+    `tokens` are `words(text)`, if the caller has them already.
     """
-    return set(words(text)) <= NEUTRAL_WORDS | all_drug_words()
+    return set(words(text) if tokens is None else tokens) <= NEUTRAL_WORDS | all_drug_words()
 
 
 def conversation_language(message: Message) -> str | None:
     """The conversation's language as the client states it in the message's metadata."""
     metadata = message.get(METADATA)
-    language = metadata.get(LANGUAGE_ENTITY) if isinstance(metadata, dict) else None
-    return language if language in (SPANISH, ENGLISH) else None
+    return known_language(metadata.get(LANGUAGE_ENTITY)) if isinstance(metadata, dict) else None
 
 
 def language_of(message: Message) -> tuple[str | None, float]:
@@ -246,9 +249,10 @@ class LanguageDetector(StatelessComponent, EntityExtractorMixin):
             text = typed_text(message)
             if text is None:
                 continue  # button payloads carry their own intent and entities
-            language, confidence = detect_language(text)
+            tokens = words(text)
+            language, confidence = detect_language(text, tokens)
             if language != SPANISH:
-                if not (is_undecided(text) and conversation_language(message) == SPANISH):
+                if not (is_undecided(text, tokens) and conversation_language(message) == SPANISH):
                     continue
                 language = SPANISH
                 confidence = 1.0

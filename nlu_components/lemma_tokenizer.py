@@ -21,8 +21,8 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
+from content.languages import without_accents
 from nlu_components.drug_names import DEFAULT_DRUG_NAMES_FILE, DrugNameNormaliser
-from nlu_components.language_detector import strip_accents
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -67,5 +67,5 @@ class LemmaTokenizer(WhitespaceTokenizer):
         tokens = super().tokenize(message, attribute)
         words = [token.text.lower() for token in tokens]
         for token, lemma in zip(tokens, self.normaliser.lemmas(words), strict=True):
-            token.lemma = strip_accents(lemma)
+            token.lemma = without_accents(lemma)
         return tokens

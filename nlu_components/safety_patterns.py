@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,10 +17,12 @@ from typing import Any
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from content.languages import SPANISH, without_accents
 from content.yaml_schema import InvalidYamlFile, load_yaml_file
 from nlu_components.drug_names import DrugNameNormaliser, allowed_typos, edit_distance
+from nlu_components.language_detector import detect_language
 from nlu_components.pattern_schema import PatternsFile, expand_word_lists
-from nlu_components.spacy_pipeline import blank_english_with_lemmas
+from nlu_components.spacy_pipeline import blank_english_with_lemmas, is_english_word
 
 DEFAULT_PATTERNS_FILE = Path(__file__).with_name("safety_patterns.yml")
 EMERGENCY_INTENT = "report_emergency"
@@ -63,15 +64,30 @@ class SafetyMatch:
         return {"intent": self.intent, "pattern": self.pattern, "why": self.why}
 
 
-def without_accents(text: str) -> str:
-    """`text` with accents and tildes dropped: "tomó" -> "tomo", "años" -> "anos"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def words_of(text: str) -> list[str]:
     """Lowercase words without accents, apostrophes kept ("won't", "od'd", "tomo")."""
-    return WORD.findall(without_accents(text.lower()).replace("\u2019", "'").replace("`", "'"))
+    return words_as_typed(text)[0]
+
+
+def words_as_typed(text: str) -> tuple[list[str], list[str]]:
+    """The words of `text` as `words_of` reads them, and each as typed, accents kept.
+
+    "se tomó todo" -> (["se", "tomo", "todo"], ["se", "tomó", "todo"]): Spanish lookup
+    lemmas need the accents ("murió" is "morir"; "murio" is in no table).
+    """
+    lower = text.lower()
+    plain: list[str] = []
+    typed_at: list[int] = []  # for each character of `plain`, its index in `lower`
+    for index, char in enumerate(lower):
+        for plain_char in without_accents(char):
+            plain.append(plain_char)
+            typed_at.append(index)
+    plain_text = "".join(plain).replace("\u2019", "'").replace("`", "'")
+    words, typed = [], []
+    for match in WORD.finditer(plain_text):
+        words.append(match.group())
+        typed.append(lower[typed_at[match.start()] : typed_at[match.end() - 1] + 1])
+    return words, typed
 
 
 def load_patterns(
@@ -128,8 +144,12 @@ class SafetyMatcher:
                 self.matcher.add(f"{pattern.id}|unless|0", pattern.unless)
 
     def correct_spelling(self, word: str) -> str:
-        """The safety word `word` is a misspelling of, or `word` itself."""
-        if word in self.spelling:
+        """The safety word `word` is a misspelling of, or `word` itself.
+
+        A real English word is never a misspelling: "rather" is not "father", "gather" is not
+        "father" ("he'd rather be dead" must read as written).
+        """
+        if word in self.spelling or is_english_word(word):
             return word
         limit = allowed_typos(word)
         for known in self.spelling:
@@ -138,9 +158,16 @@ class SafetyMatcher:
         return word
 
     def doc(self, text: str) -> Doc:
-        """The message as a spaCy Doc with corrected words and lemmas."""
-        words = [self.correct_spelling(word) for word in words_of(text)]
-        return Doc(self.nlp.vocab, words=words, lemmas=self.drug_names.lemmas(words))
+        """The message as a spaCy Doc with corrected words and lemmas.
+
+        The lemmas are spaCy's Spanish lookup lemmas, accents dropped, for a message in
+        Spanish ("murió", "moriría" -> "morir"), else its English ones.
+        """
+        plain, typed = words_as_typed(text)
+        words = [self.correct_spelling(word) for word in plain]
+        spanish = detect_language(text)[0] == SPANISH
+        lemmas = self.drug_names.lemmas(words, typed if spanish else None)
+        return Doc(self.nlp.vocab, words=words, lemmas=lemmas)
 
     def fired_patterns(self, text: str, unsure: bool = False) -> list[SafetyPattern]:
         """Every pattern that fires on `text`, in file order (`only_when_unsure` ones if unsure)."""

@@ -39,8 +39,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from content.languages import SPANISH
 from nlu_components.dose_question_guard import DOSE_INTENT, GUARD_KEY
-from nlu_components.language_detector import SPANISH, language_of
+from nlu_components.language_detector import language_of
 from nlu_components.pattern_router import set_intent
 from nlu_components.response_confidence_gate import GATE_KEY as RESPONSE_GATE_KEY
 from nlu_components.safety_classifier import RouteClassifier

@@ -1,7 +1,7 @@
 """The model-free spaCy pipeline shared by our NLU components.
 
-No pretrained English spaCy model can be installed here, so we use
-``spacy.blank("en")`` (rule-based tokenizer) plus the lookup lemmatizer whose
+No pretrained spaCy model can be installed here, so we use ``spacy.blank("en")``
+and ``spacy.blank("es")`` (rule-based tokenizers) plus the lookup lemmatizers whose
 tables come from the ``spacy-lookups-data`` package.
 """
 
@@ -14,19 +14,29 @@ from spacy.lookups import load_lookups
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
 
+from content.languages import ENGLISH, SPANISH
 
-@functools.lru_cache(maxsize=1)
-def blank_english_with_lemmas() -> Language:
-    """Returns a blank English pipeline with a lookup lemmatizer (built once)."""
-    nlp = spacy.blank("en")
+
+@functools.lru_cache(maxsize=2)
+def blank_with_lemmas(language: str = ENGLISH) -> Language:
+    """A blank pipeline with a lookup lemmatizer: Spanish for SPANISH, else English (built once)."""
+    nlp = spacy.blank(SPANISH if language == SPANISH else ENGLISH)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
     return nlp
 
 
-def lemmatize_words(words: list[str]) -> list[str]:
-    """Lemmatizes already-split, lower-cased words, keeping one lemma per word."""
-    nlp = blank_english_with_lemmas()
+def blank_english_with_lemmas() -> Language:
+    """The blank English pipeline with its lookup lemmatizer."""
+    return blank_with_lemmas(ENGLISH)
+
+
+def lemmatize_words(words: list[str], language: str = ENGLISH) -> list[str]:
+    """Lemmatizes already-split, lower-cased words, keeping one lemma per word.
+
+    `language` SPANISH uses spaCy's Spanish lookup table, anything else its English one.
+    """
+    nlp = blank_with_lemmas(language)
     doc = Doc(nlp.vocab, words=words)
     for _, component in nlp.pipeline:
         doc = component(doc)

@@ -29,6 +29,7 @@ from typing import Any
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from content.languages import SPANISH
 from content.yaml_schema import InvalidYamlFile, load_yaml_file
 from nlu_components.drug_names import DrugNameNormaliser, allowed_typos, edit_distance
 from nlu_components.lexicon_schema import (  # noqa: F401 - actions import the replies from here
@@ -72,7 +73,7 @@ class InteractionCategory:
 
     def label_in(self, language: str | None) -> str:
         """The label in the conversation's language ("es": `label_es`)."""
-        return self.label_es if language == "es" and self.label_es else self.label
+        return self.label_es if language == SPANISH and self.label_es else self.label
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from content.languages import ENGLISH, LANGUAGE_SLOT
 from review.schema import conversations, events, feedback, index_state, messages
 
 logger = logging.getLogger(__name__)
@@ -43,8 +44,7 @@ UNANSWERED_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 SAFETY_MODE_SLOT = "safety_mode"
 INTAKE_PROMPT_SLOT = "intake_prompt_shown"
 FEEDBACK_SLOT = "answer_feedback"
-LANGUAGE_SLOT = "language"
-DEFAULT_LANGUAGE = "en"  # the slot's initial value (domain.yml)
+DEFAULT_LANGUAGE = ENGLISH  # the slot's initial value (domain.yml)
 # Events after which Rasa's tracker has every slot at its initial value again.
 LANGUAGE_RESETS = frozenset({"session_started", "restart", "reset_slots"})
 MAX_LANGUAGES = 8  # kept per conversation (the column holds 8 codes of up to 3 letters)

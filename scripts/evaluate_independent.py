@@ -1,10 +1,10 @@
-"""The trained bot on the independent sets of tests/independent/ (#15): dev, dev2-6, test.
+"""The trained bot on the independent sets of tests/independent/ (#15): dev, dev2-7, test.
 
 Those messages were written apart from the training data, the patterns and the
 project's own test sets, by writers who read neither. The dev splits may be tuned
-on (dev2, dev3 with English safety messages only, dev4, dev5 with safety messages only, and
-dev6 were written later by other writers, when the earlier ones were used up); the test split
-never. For each split:
+on (dev2, dev3 with English safety messages only, dev4, dev5 with safety messages only,
+dev6 and dev7 were written later by other writers, when the earlier ones were used up); the
+test split never. For each split:
 
 - safety (safety_*.yml), end to end through the bot with no action server: an
   emergency's first reply contains 911, a crisis's or lethal-dose question's 988;
@@ -13,7 +13,7 @@ never. For each split:
   answer given with confidence (a wrong answer), or a referral / "did you mean";
   for questions the article does not answer, any FAQ answer is a wrong answer.
 
-    .venv/bin/python scripts/evaluate_independent.py [dev|dev2|dev3|dev4|dev5|dev6|test ...]
+    .venv/bin/python scripts/evaluate_independent.py [dev|dev2|...|dev7|test ...]
 
 Quote the output, with the machine and date, in docs/safety-evaluation.md and
 docs/nlu-evaluation.md.
@@ -44,7 +44,7 @@ FIRST_REPLY_MUST_HAVE = {
 # A near-miss routed to these gets the emergency or crisis script instead of its answer (the
 # overdose answers carry a 911 line and the side-effects answer a 988 line on purpose).
 SAFETY_INTENTS = {"report_emergency", "express_crisis"}
-SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test")
+SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "test")
 _senders = itertools.count()
 
 

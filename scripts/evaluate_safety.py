@@ -1,4 +1,4 @@
-"""Safety layer counts on tests/safety_test_set.yml: messages tried, caught, false positives.
+"""Safety layer counts on the safety test sets (English, Spanish): tried, caught, false alarms.
 
 For each message: what the classifier (DIET) said, whether the safety net fired,
 and the intent that wins. Run with `make evaluate`; quote the output, with the
@@ -11,9 +11,10 @@ import asyncio
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from devtools.nlu_evaluation import load_agent
-from devtools.project_files import load_yaml
+from devtools.project_files import SAFETY_TEST_FILES, load_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -28,11 +29,16 @@ SAFETY_INTENTS = {"report_emergency", "express_crisis"}
 
 
 async def main() -> None:
-    """Prints one table row per category of the safety test set."""
+    """Prints one table per safety test set, one row per category."""
     agent = load_agent()
-    cases = load_yaml("tests/safety_test_set.yml")
     print(f"# Safety evaluation, {date.today().isoformat()}")
-    print()
+    for language, path in SAFETY_TEST_FILES.items():
+        print(f"\n{path} ({language})\n")
+        await print_table(agent, load_yaml(path))
+
+
+async def print_table(agent: Any, cases: dict[str, Any]) -> None:
+    """One table row per category of a safety test set."""
     print("| messages | tried | routed right | by the safety net | by the classifier |")
     print("|---|---|---|---|---|")
     for category, expected in EXPECTED.items():

@@ -6,7 +6,9 @@
 - ``/``: demo/index.html with the center's name and phone from clinic.yml and the
   Rasa server's address (BOT_URL), behind a Content-Security-Policy that lets the
   page load nothing but this server and talk to nothing but the bot (the page's
-  own styles are demo/site.css).
+  own styles are demo/site.css);
+- ``/es/`` (``/es`` redirects there): demo/index.es.html, the same page in Spanish
+  (``<html lang="es">``, so the widget speaks Spanish), served the same way.
 
 In production the same files are served by the website's own server (README).
 Environment: WIDGET_PORT (8000), BOT_URL (http://localhost:$RASA_PORT).
@@ -20,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 WIDGET_FILES = {
@@ -30,6 +33,11 @@ WIDGET_FILES = {
     / "socket.io-client"
     / "dist"
     / "socket.io.min.js",
+}
+# The demo pages: path -> template (each links to the other).
+DEMO_PAGES = {
+    "/": PROJECT_ROOT / "demo" / "index.html",
+    "/es/": PROJECT_ROOT / "demo" / "index.es.html",
 }
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 
@@ -53,24 +61,28 @@ def render_demo_page(template: str, values: dict[str, str]) -> str:
 
 
 def create_app(bot_url: str) -> web.Application:
-    """The aiohttp application serving the widget and the demo page."""
+    """The aiohttp application serving the widget and the demo pages."""
     from clinic.settings import clinic_settings
 
     settings = clinic_settings()
-    page = render_demo_page(
-        (PROJECT_ROOT / "demo" / "index.html").read_text(encoding="utf-8"),
-        {
-            "server_url": bot_url,
-            "center_name": settings.name,
-            "intake_phone": settings.phone_display,
-            "intake_phone_tel": settings.phone_tel,
-        },
-    )
-    policy = content_security_policy(bot_url)
+    values = {
+        "server_url": bot_url,
+        "center_name": settings.name,
+        "intake_phone": settings.phone_display,
+        "intake_phone_tel": settings.phone_tel,
+    }
+    page_headers = {**SECURITY_HEADERS, "Content-Security-Policy": content_security_policy(bot_url)}
 
-    async def demo_page(_: web.Request) -> web.Response:
-        headers = {**SECURITY_HEADERS, "Content-Security-Policy": policy}
-        return web.Response(text=page, content_type="text/html", headers=headers)
+    def demo_page(template: Path) -> Handler:
+        page = render_demo_page(template.read_text(encoding="utf-8"), values)
+
+        async def handler(_: web.Request) -> web.Response:
+            return web.Response(text=page, content_type="text/html", headers=page_headers)
+
+        return handler
+
+    async def to_spanish_page(_: web.Request) -> web.Response:
+        raise web.HTTPMovedPermanently("/es/", headers=SECURITY_HEADERS)
 
     async def site_stylesheet(_: web.Request) -> web.StreamResponse:
         return web.FileResponse(PROJECT_ROOT / "demo" / "site.css", headers=SECURITY_HEADERS)
@@ -83,7 +95,9 @@ def create_app(bot_url: str) -> web.Application:
         return web.FileResponse(path, headers=headers)
 
     app = web.Application()
-    app.router.add_get("/", demo_page)
+    for path, template in DEMO_PAGES.items():
+        app.router.add_get(path, demo_page(template))
+    app.router.add_get("/es", to_spanish_page)
     app.router.add_get("/site.css", site_stylesheet)
     app.router.add_get("/widget/{name:.+}", widget_file)
     return app
@@ -93,7 +107,8 @@ def main() -> None:
     """Runs the server until interrupted."""
     port = int(os.environ.get("WIDGET_PORT", "8000"))
     bot_url = os.environ.get("BOT_URL", f"http://localhost:{os.environ.get('RASA_PORT', '5005')}")
-    print(f"Demo page with the chat widget: http://localhost:{port}/", flush=True)
+    page = f"http://localhost:{port}/"
+    print(f"Demo page with the chat widget: {page} (Spanish: {page}es/)", flush=True)
     web.run_app(create_app(bot_url), port=port, print=None, access_log=None)
 
 

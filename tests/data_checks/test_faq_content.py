@@ -14,8 +14,9 @@ import pytest
 
 from actions.faq_topics import load_catalogue
 from content.article import REFERENCES_HEADING, SOURCE_REFERENCES, sections, source_names
+from content.languages import SPANISH, variation_language
 from content.safety_lines import ALL_LINES, LINES_OF_KEY, paragraphs, registry_lines_in
-from content.sheet import SHEET_FILE, is_spanish
+from content.sheet import SHEET_FILE
 from devtools.project_files import PROJECT_ROOT, load_yaml
 
 RESPONSES = load_yaml("domain.yml")["responses"]
@@ -66,12 +67,8 @@ SOURCE_LINE = {"en": "Source: ", "es": ("Fuente: ", "Fuentes: ")}
 MAX_WORDS = {"en": 90, "es": 120}
 
 
-def language_of(variation: dict) -> str:
-    return "es" if is_spanish(variation) else "en"
-
-
 def answer(topic: str, language: str = "en") -> str:
-    [variation] = [v for v in FAQ_ANSWERS[topic] if language_of(v) == language]
+    [variation] = [v for v in FAQ_ANSWERS[topic] if variation_language(v) == language]
     return str(variation["text"])
 
 
@@ -98,7 +95,7 @@ def test_every_section_of_the_article_has_a_topic_and_every_topic_a_section() ->
 
 @pytest.mark.parametrize("topic", sorted(load_catalogue()))
 def test_each_topic_has_exactly_one_sourced_short_answer_per_language(topic: str) -> None:
-    assert sorted(language_of(v) for v in FAQ_ANSWERS[topic]) == sorted(LANGUAGES)
+    assert sorted(variation_language(v) for v in FAQ_ANSWERS[topic]) == sorted(LANGUAGES)
     english_sources = source_names(source_line(answer(topic), "en"))
     assert set(english_sources) <= set(SOURCE_REFERENCES)
     for language in LANGUAGES:
@@ -171,14 +168,14 @@ def test_a_spanish_variation_says_it_is_spanish_to_the_widget(name: str, variati
     conditions = variation.get("condition") or []
     spanish_condition = {"type": "slot", "name": "language", "value": "es"} in conditions
     metadata = variation.get("metadata") or {}
-    assert (metadata.get("language") == "es") == is_spanish(variation)
-    if conditions and is_spanish(variation):
+    assert (metadata.get("language") == SPANISH) == (variation_language(variation) == SPANISH)
+    if conditions and variation_language(variation) == SPANISH:
         assert spanish_condition, name
 
 
 @pytest.mark.parametrize("name", sorted(RESPONSES))
 def test_every_response_can_be_said_in_both_languages(name: str) -> None:
-    languages = {language_of(v) for v in RESPONSES[name]}
+    languages = {variation_language(v) for v in RESPONSES[name]}
     assert "es" in languages, f"{name} has no Spanish variation"
 
 
@@ -241,7 +238,7 @@ def test_no_unexplained_jargon(jargon: str) -> None:
 def test_greeting_says_automated_not_medical_advice_and_911_with_topic_buttons(
     language: str, automated: str, not_advice: str, overdose: str
 ) -> None:
-    [greeting] = [v for v in RESPONSES["utter_greet"] if language_of(v) == language]
+    [greeting] = [v for v in RESPONSES["utter_greet"] if variation_language(v) == language]
     assert automated in greeting["text"]
     assert not_advice in greeting["text"]
     assert overdose in greeting["text"]

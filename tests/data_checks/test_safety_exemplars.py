@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from content.languages import SPANISH
 from content.yaml_schema import load_yaml_file
-from devtools.project_files import PROJECT_ROOT, load_yaml
-from nlu_components.language_detector import SPANISH, detect_language
+from devtools.project_files import PROJECT_ROOT, SAFETY_TEST_FILES, load_yaml
+from nlu_components.language_detector import detect_language
 from nlu_components.safety_exemplars import DEFAULT_EXEMPLARS_FILE, ExemplarFile, read_exemplars
 
 GROUPS = load_yaml_file(DEFAULT_EXEMPLARS_FILE, ExemplarFile).groups
-# Every split of the independent sets (tests/independent/*.yml), and the project's own safety set.
+# Every split of the independent sets (tests/independent/*.yml), and the project's own safety sets.
 HELD_OUT_FILES = (
     *sorted(
         str(path.relative_to(PROJECT_ROOT))
         for path in (PROJECT_ROOT / "tests" / "independent").glob("*.yml")
     ),
-    "tests/safety_test_set.yml",
+    *SAFETY_TEST_FILES.values(),
 )
 
 

@@ -7,8 +7,9 @@ the team speaks Spanish (the shipped clinic.yml says it does not).
 
 from __future__ import annotations
 
+from content.languages import SPANISH
 from devtools.running_system import RunningSystem
-from nlu_components.language_detector import SPANISH, detect_language
+from nlu_components.language_detector import detect_language
 
 ADDICTIVE_ES = "Sí, el clonazepam puede ser adictivo"
 OFFER_ES = "¿Le gustaría hablar con nuestro equipo de admisiones"
@@ -35,9 +36,11 @@ def test_the_conversation_keeps_its_language_until_asked_to_change(
     system: RunningSystem,
 ) -> None:
     assert detect_language(system.text("es-visitor-2", "hola, tengo una pregunta"))[0] == SPANISH
-    # A drug name alone says nothing about the language: the widget's metadata keeps Spanish.
+    # A drug name alone says nothing about the language: the conversation stays Spanish,
+    # whether the client says so (the widget's metadata) or not (a bare REST client).
     reply = system.text("es-visitor-2", "klonopin?", metadata={"language": "es"})
     assert detect_language(reply)[0] == SPANISH
+    assert detect_language(system.text("es-visitor-2", "rivotril?"))[0] == SPANISH
     assert detect_language(system.text("es-visitor-2", "ok"))[0] == SPANISH
     switched = system.text("es-visitor-2", "english please")
     assert "we'll continue in English" in switched

@@ -4,8 +4,9 @@ The demo page of `make run` is opened as a visitor would; every check is somethi
 a visitor sees or does. Playwright's own browsers are never installed: the
 Debian `chromium` package is launched directly (.ci/run installs it).
 
-The demo server has one page, in English: the Spanish pages of a center's site are
-that page with `<html lang="es">` or the widget's `data-language="es"` (page.route).
+The demo server has an English page (/) and a Spanish one (/es/); the other ways a
+center's site may say its language (`<html lang>`, the widget's `data-language`) are
+the English page changed on the way (page.route).
 The two `test_spanish_answer_*` tests need a model that answers in Spanish and a
 channel that says so (`lang` on `bot_uttered`).
 """
@@ -17,7 +18,7 @@ import re
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import (
@@ -161,8 +162,8 @@ def expect_language(page: Page, language: str) -> None:
     expect(page.locator("#cw-language")).to_have_attribute("lang", other)
 
 
-def open_widget(page: Page, system: RunningSystem) -> None:
-    page.goto(system.website_url)
+def open_widget(page: Page, system: RunningSystem, path: str = "") -> None:
+    page.goto(urljoin(system.website_url, path))
     page.click("#cw-launcher")
     expect(page.locator("#cw-panel")).to_be_visible()
     if page.locator("#cw-privacy").is_visible():
@@ -554,3 +555,22 @@ def test_spanish_answer_to_spanish_written_on_the_english_page(
     expect(answer).to_have_attribute("lang", "es")
     expect_language(page, "es")  # the widget follows the visitor
     assert [message["message"] for message in sent] == [SPANISH_QUESTION]
+
+
+def test_a_spanish_visitor_gets_911_in_spanish_then_switches_to_english(
+    page: Page, system: RunningSystem
+) -> None:
+    open_widget(page, system, "/es/")  # the demo's Spanish page
+    expect_language(page, "es")
+    ask(page, "mi hermano se tomo muchas pastillas de clonazepam y no despierta")
+    emergency = bot_message(page, "Llame al 911 ahora")
+    expect(emergency).to_be_visible()
+    expect(emergency).to_have_attribute("lang", "es")
+
+    page.click("#cw-language")
+    expect_language(page, "en")
+    ask(page, "is klonopin addictive")
+    answer = bot_message(page, ADDICTIVE_ANSWER)
+    expect(answer).to_be_visible()
+    expect(answer).to_have_attribute("lang", "en")
+    expect_language(page, "en")

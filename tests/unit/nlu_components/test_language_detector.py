@@ -74,6 +74,10 @@ SPANISH_MESSAGES = [
     "adiós",
     "auxilio",
     "socorro",
+    "dosis mortal rivotril",
+    # Spanglish: Spanish grammar around English words (lingua alone: English).
+    "my roommate se tomo like 10 k pins con lean y ahora esta snoring, que hago",
+    "honestly ya no quiero estar aqui, i just want it all to stop",
 ]
 
 ENGLISH_MESSAGES = [
@@ -106,6 +110,9 @@ ENGLISH_MESSAGES = [
     # Short English with drug words that lingua alone called Spanish (0.65-0.69).
     "is clonazepam a benzo?",
     "how do ppl OD on benzos",
+    # One or two Spanish words in English grammar stay English.
+    "can i take klonopin con alcohol",
+    "my tia took her klonopin and now shes asleep",
 ]
 
 AMBIGUOUS_SHORT = ["ok", "no", "yes", "si", "a", "k", "ya", "no no no", "clonazepam", "rivotril"]

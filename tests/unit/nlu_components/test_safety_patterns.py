@@ -17,6 +17,7 @@ from nlu_components.safety_patterns import (
     expand_word_lists,
     load_patterns,
     safety_matcher,
+    words_as_typed,
     words_of,
 )
 
@@ -92,6 +93,23 @@ def test_word_lists_expand_inside_in_lists() -> None:
 def test_misspelled_safety_words_still_match(matcher: SafetyMatcher, text: str) -> None:
     assert matcher.match(text) is not None
     assert matcher.match(text).intent == EMERGENCY_INTENT
+
+
+def test_each_word_is_also_kept_as_typed_for_the_spanish_lemmas() -> None:
+    assert words_as_typed("Se MURIÓ… ¿qué? won\u2019t") == (
+        ["se", "murio", "que", "won't"],
+        ["se", "murió", "qué", "won\u2019t"],
+    )
+
+
+def test_a_spanish_message_gets_spanish_lemmas_and_spanglish_keeps_english_ones(
+    matcher: SafetyMatcher,
+) -> None:
+    lemmas = {token.text: token.lemma_ for token in matcher.doc("mi tía respiraba y se murió")}
+    assert (lemmas["respiraba"], lemmas["murio"]) == ("respirar", "morir")
+    spanglish = matcher.doc("mi hermano took sus clonas y no despierta, que hago")
+    assert [token.lemma_ for token in spanglish][2:5] == ["take", "su", "clonazepam"]
+    assert matcher.doc("he took it")[1].lemma_ == "take"  # English: English lemmas
 
 
 def test_drug_slang_is_normalised(matcher: SafetyMatcher) -> None:
