@@ -22,7 +22,11 @@ from content.yaml_schema import InvalidYamlFile, load_yaml_file
 from nlu_components.drug_names import DrugNameNormaliser, allowed_typos, edit_distance
 from nlu_components.language_detector import detect_language
 from nlu_components.pattern_schema import PatternsFile, expand_word_lists
-from nlu_components.spacy_pipeline import blank_english_with_lemmas, is_english_word
+from nlu_components.spacy_pipeline import (
+    blank_english_with_lemmas,
+    blank_with_lemmas,
+    is_english_word,
+)
 
 DEFAULT_PATTERNS_FILE = Path(__file__).with_name("safety_patterns.yml")
 EMERGENCY_INTENT = "report_emergency"
@@ -134,6 +138,8 @@ class SafetyMatcher:
         self.patterns, self.spelling = load_patterns(path, intents)
         self.drug_names = DrugNameNormaliser.from_file()
         self.nlp = blank_english_with_lemmas()
+        # Loaded now (~160 MB of Spanish lemma tables), not on the first Spanish visitor's message.
+        blank_with_lemmas(SPANISH)
         self.matcher = Matcher(self.nlp.vocab, validate=True)
         for pattern in self.patterns:
             for index, token_pattern in enumerate(pattern.match):
