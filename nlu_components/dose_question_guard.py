@@ -2,8 +2,10 @@
 
 Runs in the NLU pipeline after the classifiers and before the safety net. When a pattern of
 dose_question_patterns.yml fires, the intent becomes ``ask_dose_or_prescription`` (the
-doctor / pharmacist referral), or ``ask_personal_medical_advice`` for a question the
-article cannot answer for anyone (pregnancy, breastfeeding), with confidence 1.0, and the
+doctor / pharmacist referral), ``ask_personal_medical_advice`` for a question the
+article cannot answer for anyone (pregnancy, breastfeeding, how long withdrawal lasts), or
+``request_intake`` for a question about the center itself that the article does not describe
+(its insurance, program length, what to bring), with confidence 1.0, and the
 parse data records why under ``dose_question_guard``. It leaves alone what the classifier
 already routed to a safety response or a referral, and an interaction question that names
 a substance taken with clonazepam (its answer says more than the referral). The safety
@@ -31,6 +33,7 @@ from nlu_components.substance_lexicon import SUBSTANCE_ENTITY
 
 DOSE_INTENT = "ask_dose_or_prescription"
 PERSONAL_ADVICE_INTENT = "ask_personal_medical_advice"
+INTAKE_INTENT = "request_intake"
 GUARD_KEY = "dose_question_guard"
 INTERACTION_INTENT = "ask_interaction"
 # What the classifier may have said that the guard never changes.
@@ -80,7 +83,7 @@ class DoseQuestionGuard(PatternRouter):
     """Overrides the intent with ask_dose_or_prescription when a dose pattern matches."""
 
     DEFAULT_PATTERNS_FILE = Path(__file__).with_name("dose_question_patterns.yml")
-    INTENTS = (DOSE_INTENT, PERSONAL_ADVICE_INTENT)
+    INTENTS = (DOSE_INTENT, PERSONAL_ADVICE_INTENT, INTAKE_INTENT)
     OUTPUT_KEY = GUARD_KEY
     # A question taken for "hi", "yes", "no", "thanks" or "bye" was not understood either.
     UNSURE_INTENTS = frozenset({FALLBACK_INTENT, "greet", "affirm", "deny", "thank", "goodbye"})

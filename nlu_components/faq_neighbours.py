@@ -9,8 +9,11 @@ sums the similarities of its `neighbours` nearest examples per label and names t
 with the largest sum. The gate gives an unsure answer when this label is the same answer
 (response_confidence_gate.py); the label alone never answers anything.
 
-The parse data records under ``faq_neighbours`` the label, its share of the summed
-similarity and the nearest example's similarity (numbers and labels only, never text).
+In a long message told as a story it also names the label of the question sentence alone
+(`question_label`, question_sentences.py): the story's words can outweigh the question's.
+The parse data records under ``faq_neighbours`` the labels, the whole message's label's share
+of the summed similarity and the nearest example's similarity (numbers and labels only,
+never text).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.sentence_encoder import DIMENSIONS, one_blas_thread
+from nlu_components.question_sentences import question_of
+from nlu_components.sentence_encoder import DIMENSIONS, encode, one_blas_thread
 from nlu_components.sentence_featurizer import sentence_vector, sentence_vectors
 from nlu_components.typed_text import typed_text
 
@@ -132,6 +136,10 @@ class FaqNeighbours(GraphComponent):
                 if typed_text(message) is None:
                     continue  # button payloads are already exact
                 found = self.vote(sentence_vector(message))
+                question = question_of(str(message.get(TEXT)))
+                if found and question:
+                    # a long story's question alone: "... Is klonopin actually addictive?"
+                    found["question_label"] = (self.vote(encode(question)) or {}).get("label")
                 if found:
                     message.set(NEIGHBOURS_KEY, found, add_to_output=True)
         return messages

@@ -104,6 +104,7 @@ class PatternEntry(SchemaModel):
     unless: List[TokenPattern] = []
     examples: Examples = Examples()
     only_when_unsure: StrictBool = False
+    only_in_question: StrictBool = False
 
     @validator("id")
     def usable_id(cls, value: str) -> str:

@@ -19,7 +19,8 @@ ask_personal_medical_advice 0.42, but faq/stopping_safely at 0.95. The gate reco
 Two opinions agreeing are trusted further than one: when the ResponseSelector's answer is
 under ``threshold`` (or under ``rescue_threshold`` for a rescue) but at least
 ``agreement_threshold``, and the nearest training examples point to the same answer
-(faq_neighbours.py, which runs just before), the answer is given and the gate records
+(faq_neighbours.py, which runs just before: those of the whole message, or of a long
+message's question sentence alone), the answer is given and the gate records
 ``agreed: true``. Long questions told as a story are the ones this answers.
 
 A fallback whose best guess is a referral intent (``referral_intents``: the doctor or
@@ -148,7 +149,8 @@ class ResponseConfidenceGate(StatelessComponent):
             return False
         answer = self._selected_response(message, intent_name).get(INTENT_RESPONSE_KEY)
         neighbours = message.get(NEIGHBOURS_KEY) or {}
-        return answer is not None and neighbours.get("label") == answer
+        labels = {neighbours.get("label"), neighbours.get("question_label")}
+        return answer is not None and answer in labels
 
     @staticmethod
     def _selected_response_confidence(

@@ -22,6 +22,7 @@ from content.yaml_schema import InvalidYamlFile, load_yaml_file
 from nlu_components.drug_names import DrugNameNormaliser, allowed_typos, edit_distance
 from nlu_components.language_detector import detect_language
 from nlu_components.pattern_schema import PatternsFile, expand_word_lists
+from nlu_components.question_sentences import question_mask
 from nlu_components.spacy_pipeline import (
     blank_english_with_lemmas,
     blank_with_lemmas,
@@ -53,6 +54,8 @@ class SafetyPattern:
     examples: dict[str, list[str]]
     # Fires only on a message the classifiers were unsure of (dose_question_patterns.yml).
     only_when_unsure: bool = False
+    # In a long message, fires only on words of its question (question_sentences.py).
+    only_in_question: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,12 @@ def words_as_typed(text: str) -> tuple[list[str], list[str]]:
     "se tomó todo" -> (["se", "tomo", "todo"], ["se", "tomó", "todo"]): Spanish lookup
     lemmas need the accents ("murió" is "morir"; "murio" is in no table).
     """
+    words, typed, _ = located_words(text)
+    return words, typed
+
+
+def located_words(text: str) -> tuple[list[str], list[str], list[int]]:
+    """`words_as_typed`, and where each word starts in `text.lower()`."""
     lower = text.lower()
     plain: list[str] = []
     typed_at: list[int] = []  # for each character of `plain`, its index in `lower`
@@ -87,11 +96,12 @@ def words_as_typed(text: str) -> tuple[list[str], list[str]]:
             plain.append(plain_char)
             typed_at.append(index)
     plain_text = "".join(plain).replace("\u2019", "'").replace("`", "'")
-    words, typed = [], []
+    words, typed, starts = [], [], []
     for match in WORD.finditer(plain_text):
         words.append(match.group())
         typed.append(lower[typed_at[match.start()] : typed_at[match.end() - 1] + 1])
-    return words, typed
+        starts.append(typed_at[match.start()])
+    return words, typed, starts
 
 
 def load_patterns(
@@ -121,6 +131,7 @@ def load_patterns(
             unless=expand_word_lists(entry.unless, data.words),
             examples=entry.examples.dict(exclude_unset=True),
             only_when_unsure=entry.only_when_unsure,
+            only_in_question=entry.only_in_question,
         )
         for entry in data.patterns
     ]
@@ -169,18 +180,30 @@ class SafetyMatcher:
         The lemmas are spaCy's Spanish lookup lemmas, accents dropped, for a message in
         Spanish ("murió", "moriría" -> "morir"), else its English ones.
         """
-        plain, typed = words_as_typed(text)
+        return self._doc_and_question_mask(text)[0]
+
+    def _doc_and_question_mask(self, text: str) -> tuple[Doc, list[bool]]:
+        """`doc(text)`, and for each of its words whether it belongs to the question."""
+        plain, typed, starts = located_words(text)
         words = [self.correct_spelling(word) for word in plain]
         spanish = detect_language(text)[0] == SPANISH
         lemmas = self.drug_names.lemmas(words, typed if spanish else None)
-        return Doc(self.nlp.vocab, words=words, lemmas=lemmas)
+        doc = Doc(self.nlp.vocab, words=words, lemmas=lemmas)
+        return doc, question_mask(text.lower(), starts)
 
     def fired_patterns(self, text: str, unsure: bool = False) -> list[SafetyPattern]:
-        """Every pattern that fires on `text`, in file order (`only_when_unsure` ones if unsure)."""
-        doc = self.doc(text)
+        """Every pattern that fires on `text`, in file order (`only_when_unsure` ones if unsure).
+
+        A pattern marked `only_in_question` counts only the matches that start in the question
+        of a long message (question_sentences.py).
+        """
+        doc, in_question = self._doc_and_question_mask(text)
+        only_in_question = {pattern.id for pattern in self.patterns if pattern.only_in_question}
         hits: set[tuple[str, str, str]] = set()
-        for match_id, _, _ in self.matcher(doc):
+        for match_id, start, _ in self.matcher(doc):
             pattern_id, kind, index = self.nlp.vocab.strings[match_id].split("|")
+            if kind != "unless" and pattern_id in only_in_question and not in_question[start]:
+                continue
             hits.add((pattern_id, kind, index))
         fired = []
         for pattern in self.patterns:

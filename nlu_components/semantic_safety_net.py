@@ -66,6 +66,10 @@ URGENCY = list(ROUTE_INTENTS.values())
 # Between an emergency and a crisis the pattern net and DIET decide in English: nearest
 # neighbours confuse "took the whole bottle" with "thinking about taking the whole bottle".
 DECIDED = frozenset(URGENCY[:2])
+# What the classifiers said of a message they did not read as a question about medicine.
+NOT_UNDERSTOOD_INTENTS = frozenset(
+    {FALLBACK_INTENT, "out_of_scope", "greet", "affirm", "deny", "thank", "goodbye"}
+)
 EMERGENCY_INTENT = ROUTE_INTENTS["emergency"]
 EXTRA_DOSE_INTENT = ROUTE_INTENTS["extra_dose"]
 TRAINING_VECTORS_FILE = "training_examples.npz"
@@ -181,10 +185,11 @@ class SemanticSafetyNet(GraphComponent):
         spanish = language_of(message)[0] == SPANISH
         # The dose question was a weak guess, not a reading of the message, when the gate gave
         # the referral to a fallback ("I don't see a way out of this anymore": dose question
-        # 0.40) or the dose guard read a message the classifiers gave up on (medication words
-        # alone: "not the pills, those wouldn't be enough").
+        # 0.40) or the dose guard read a message the classifiers gave up on or took for small
+        # talk (medication words alone: "not the pills, those wouldn't be enough"; "thank you
+        # ... I won't be needing the refill after this week": out of scope).
         guard = message.get(GUARD_KEY) or {}
-        guard_on_fallback = guard.get("classifier_intent") == FALLBACK_INTENT
+        guard_on_fallback = guard.get("classifier_intent") in NOT_UNDERSTOOD_INTENTS
         unsure = bool((message.get(RESPONSE_GATE_KEY) or {}).get("referral")) or guard_on_fallback
         if current == DOSE_INTENT and (
             (guard and not guard_on_fallback) or not (spanish or unsure)

@@ -1,9 +1,9 @@
-"""The trained bot on the independent sets of tests/independent/ (#15): dev, dev2-7, test.
+"""The trained bot on the independent sets of tests/independent/ (#15): dev, dev2-dev8, test.
 
 Those messages were written apart from the training data, the patterns and the
 project's own test sets, by writers who read neither. The dev splits may be tuned
 on (dev2, dev3 with English safety messages only, dev4, dev5 with safety messages only,
-dev6 and dev7 were written later by other writers, when the earlier ones were used up); the
+dev6, dev7 and dev8 were written later by other writers, when the earlier ones were used up); the
 test split never. For each split:
 
 - safety (safety_*.yml), end to end through the bot with no action server: an
@@ -13,7 +13,7 @@ test split never. For each split:
   answer given with confidence (a wrong answer), or a referral / "did you mean";
   for questions the article does not answer, any FAQ answer is a wrong answer.
 
-    .venv/bin/python scripts/evaluate_independent.py [dev|dev2|...|dev7|test ...]
+    .venv/bin/python scripts/evaluate_independent.py [dev|dev2|...|dev8|test ...]
 
 Quote the output, with the machine and date, in docs/safety-evaluation.md and
 docs/nlu-evaluation.md.
@@ -44,7 +44,7 @@ FIRST_REPLY_MUST_HAVE = {
 # A near-miss routed to these gets the emergency or crisis script instead of its answer (the
 # overdose answers carry a 911 line and the side-effects answer a 988 line on purpose).
 SAFETY_INTENTS = {"report_emergency", "express_crisis"}
-SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "test")
+SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "test")
 _senders = itertools.count()
 
 
@@ -121,9 +121,12 @@ def expected_labels(topic: str | list[str]) -> set[str]:
     return {"ask_interaction" if name == "interaction" else f"faq/{name}" for name in topics}
 
 
-async def question_rows(agent: Any, questions: Iterable[dict[str, Any]]) -> list[str]:
-    """Right answer, wrong answer and referral or fallback, for answerable and other questions."""
+async def question_rows(
+    agent: Any, questions: Iterable[dict[str, Any]], show_misses: bool
+) -> list[str]:
+    """Right answer, wrong answer and referral or fallback (and, for a dev split, the misses)."""
     outcomes: Counter[tuple[str, str]] = Counter()
+    misses = []
     for question in questions:
         label = predicted_label(await agent.parse_message(question["text"]))
         answerable = question["topic"] != "none"
@@ -137,13 +140,16 @@ async def question_rows(agent: Any, questions: Iterable[dict[str, Any]]) -> list
         else:
             outcome = f"other ({label})" if answerable else "other"
         outcomes[group, outcome] += 1
+        if outcome != "right answer" and (answerable or outcome == "wrong answer"):
+            misses.append(f"- {outcome}: {question['text']!r} ({question['topic']}) -> {label}")
     totals: Counter[str] = Counter()
     for (group, _), count in outcomes.items():
         totals[group] += count
-    return [
+    rows = [
         f"| {group} | {outcome} | {percent(count, totals[group])} |"
         for (group, outcome), count in sorted(outcomes.items())
     ]
+    return rows + (["", "Misses (dev splits only):", *misses] if show_misses else [])
 
 
 async def main(splits: list[str]) -> None:
@@ -161,7 +167,7 @@ async def main(splits: list[str]) -> None:
         print(f"\n## {split} split: questions (NLU)\n")
         print("| questions | outcome | share |\n|---|---|---|")
         questions = load_yaml(f"tests/independent/questions_{split}.yml")["questions"]
-        print("\n".join(await question_rows(agent, questions)))
+        print("\n".join(await question_rows(agent, questions, show_misses=split != "test")))
 
 
 if __name__ == "__main__":

@@ -55,6 +55,31 @@ def test_a_story_like_question_gets_the_label_of_its_nearest_examples(
     assert NEIGHBOURS_KEY in message.as_dict(only_output_properties=True)
 
 
+def test_a_long_story_also_gets_the_label_of_its_question_alone(
+    storage: LocalModelStorage, context: ExecutionContext
+) -> None:
+    neighbours = FaqNeighbours.create({"neighbours": 3}, storage, Resource("n"), context)
+    neighbours.train(training_data())
+    story = (
+        "My brother has taken klonopin for years and his pharmacy was closed all weekend. "
+        "He ran out on Friday and felt shaky and sick until Monday. "
+        "Should he go to a medical detox program to get off it?"
+    )
+    [message] = neighbours.process([Message(data={"text": story})])
+
+    assert message.get(NEIGHBOURS_KEY)["question_label"] == "faq/detox"
+
+
+def test_a_short_message_has_no_separate_question_label(
+    storage: LocalModelStorage, context: ExecutionContext
+) -> None:
+    neighbours = FaqNeighbours.create({"neighbours": 3}, storage, Resource("n"), context)
+    neighbours.train(training_data())
+    [message] = neighbours.process([Message(data={"text": "what does detox do"})])
+
+    assert "question_label" not in message.get(NEIGHBOURS_KEY)
+
+
 def test_the_labels_survive_saving_and_loading(
     storage: LocalModelStorage, context: ExecutionContext
 ) -> None:

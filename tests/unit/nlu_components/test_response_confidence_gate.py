@@ -162,6 +162,21 @@ def test_without_agreement_an_unsure_answer_is_still_a_fallback(
     assert message.get("intent")["name"] == "nlu_fallback"
 
 
+def test_the_neighbours_of_a_long_storys_question_alone_may_agree(
+    trusting_gate: ResponseConfidenceGate,
+) -> None:
+    # The whole story's neighbours are about withdrawal; its question's are about detox.
+    message = classified_message("faq", response_confidence=0.4)
+    message.set(
+        "faq_neighbours",
+        {"label": "faq/withdrawal_symptoms", "question_label": "faq/detox", "share": 0.7},
+    )
+    [message] = trusting_gate.process([message])
+
+    assert message.get("intent")["name"] == "faq"
+    assert message.get(GATE_KEY)["agreed"] is True
+
+
 def test_agreement_also_rescues_an_ambiguous_faq(trusting_gate: ResponseConfidenceGate) -> None:
     message = with_neighbours(fallback_over("faq", 0.48, response_confidence=0.5), "faq/detox")
     [message] = trusting_gate.process([message])

@@ -200,6 +200,24 @@ def test_an_unsure_referral_does_not_hide_an_emergency(net: SemanticSafetyNet) -
     assert message.get("intent")["name"] == "report_emergency"
 
 
+def test_a_dose_guard_reading_of_a_farewell_taken_for_small_talk_does_not_hide_it(
+    net: SemanticSafetyNet,
+) -> None:
+    # DIET took the farewell for out of scope; the guard saw only "refill" in it.
+    message = classified(
+        "thank you to whoever reads these. you've been kind. "
+        "I won't be needing the refill after this week",
+        "ask_dose_or_prescription",
+    )
+    message.set(
+        "dose_question_guard",
+        {"pattern": "prescription_request", "classifier_intent": "out_of_scope"},
+        add_to_output=True,
+    )
+    [message] = net.process([message])
+    assert message.get("intent")["name"] == "express_crisis"
+
+
 def test_an_extra_dose_the_pattern_net_read_is_not_made_a_crisis(net: SemanticSafetyNet) -> None:
     # Its nearest example may be about keeping pills back; the words of the accident decide.
     message = spanish(
