@@ -11,8 +11,9 @@ from devtools.project_files import HELD_OUT_FILES, examples_by_intent
 MIN_ACCURACY = 0.92
 HELD_OUT = examples_by_intent(HELD_OUT_FILES["en"])
 # The Spanish held-out set (#16), written apart from the Spanish training data; measured once
-# before anything was tuned on it (docs/nlu-evaluation.md).
-MIN_SPANISH_ACCURACY = 0.85
+# before anything was tuned on it (docs/nlu-evaluation.md). #16 asks for 90 %; the shipped
+# model gets 0.920 on its 262 messages.
+MIN_SPANISH_ACCURACY = 0.90
 SPANISH_HELD_OUT = examples_by_intent(HELD_OUT_FILES["es"])
 # Dose, strength, timing, pill and prescription questions (#13): written by a writer who had
 # seen neither the training data nor the development set, never tuned on.
