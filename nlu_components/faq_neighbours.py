@@ -133,10 +133,11 @@ class FaqNeighbours(GraphComponent):
         """Records the nearest examples' label on every typed message."""
         with one_blas_thread():
             for message in messages:
-                if typed_text(message) is None:
+                text = typed_text(message)
+                if text is None:
                     continue  # button payloads are already exact
                 found = self.vote(sentence_vector(message))
-                question = question_of(str(message.get(TEXT)))
+                question = question_of(text)
                 if found and question:
                     # a long story's question alone: "... Is klonopin actually addictive?"
                     found["question_label"] = (self.vote(encode(question)) or {}).get("label")

@@ -147,6 +147,7 @@ class SafetyMatcher:
         """Compiles the patterns of `path`; `intents` in order of priority."""
         self.intents = intents
         self.patterns, self.spelling = load_patterns(path, intents)
+        self.only_in_question = {p.id for p in self.patterns if p.only_in_question}
         self.drug_names = DrugNameNormaliser.from_file()
         self.nlp = blank_english_with_lemmas()
         # Loaded now (~160 MB of Spanish lemma tables), not on the first Spanish visitor's message.
@@ -189,7 +190,11 @@ class SafetyMatcher:
         spanish = detect_language(text)[0] == SPANISH
         lemmas = self.drug_names.lemmas(words, typed if spanish else None)
         doc = Doc(self.nlp.vocab, words=words, lemmas=lemmas)
-        return doc, question_mask(text.lower(), starts)
+        # Only a file with `only_in_question` patterns needs the sentences (not the safety net's).
+        in_question = (
+            question_mask(text.lower(), starts) if self.only_in_question else [True] * len(words)
+        )
+        return doc, in_question
 
     def fired_patterns(self, text: str, unsure: bool = False) -> list[SafetyPattern]:
         """Every pattern that fires on `text`, in file order (`only_when_unsure` ones if unsure).
@@ -198,11 +203,10 @@ class SafetyMatcher:
         of a long message (question_sentences.py).
         """
         doc, in_question = self._doc_and_question_mask(text)
-        only_in_question = {pattern.id for pattern in self.patterns if pattern.only_in_question}
         hits: set[tuple[str, str, str]] = set()
         for match_id, start, _ in self.matcher(doc):
             pattern_id, kind, index = self.nlp.vocab.strings[match_id].split("|")
-            if kind != "unless" and pattern_id in only_in_question and not in_question[start]:
+            if kind != "unless" and pattern_id in self.only_in_question and not in_question[start]:
                 continue
             hits.add((pattern_id, kind, index))
         fired = []

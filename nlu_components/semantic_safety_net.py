@@ -34,13 +34,12 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as FALLBACK_INTENT
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from content.languages import SPANISH
-from nlu_components.dose_question_guard import DOSE_INTENT, GUARD_KEY
+from nlu_components.dose_question_guard import DOSE_INTENT, GUARD_KEY, DoseQuestionGuard
 from nlu_components.language_detector import language_of
 from nlu_components.pattern_router import set_intent
 from nlu_components.response_confidence_gate import GATE_KEY as RESPONSE_GATE_KEY
@@ -66,10 +65,9 @@ URGENCY = list(ROUTE_INTENTS.values())
 # Between an emergency and a crisis the pattern net and DIET decide in English: nearest
 # neighbours confuse "took the whole bottle" with "thinking about taking the whole bottle".
 DECIDED = frozenset(URGENCY[:2])
-# What the classifiers said of a message they did not read as a question about medicine.
-NOT_UNDERSTOOD_INTENTS = frozenset(
-    {FALLBACK_INTENT, "out_of_scope", "greet", "affirm", "deny", "thank", "goodbye"}
-)
+# What the classifiers said of a message they did not read as a question about medicine:
+# what the dose guard counts as not understood, and "out of scope".
+NOT_UNDERSTOOD_INTENTS = DoseQuestionGuard.UNSURE_INTENTS | {"out_of_scope"}
 EMERGENCY_INTENT = ROUTE_INTENTS["emergency"]
 EXTRA_DOSE_INTENT = ROUTE_INTENTS["extra_dose"]
 TRAINING_VECTORS_FILE = "training_examples.npz"

@@ -62,6 +62,11 @@ def percent(part: int, whole: int) -> str:
     return f"{part}/{whole} ({100 * part / whole:.1f} %)" if whole else "0/0"
 
 
+def with_misses(rows: list[str], misses: list[str], show: bool) -> list[str]:
+    """The table rows, then the misses (listed for dev splits only: nobody tunes on test)."""
+    return rows + (["", "Misses (dev splits only):", *misses] if show else [])
+
+
 def recognised_by(parse_data: dict[str, Any]) -> set[str]:
     """Which paths saw a safety message: the pattern net, the semantic net, the classifier."""
     patterns = parse_data.get("safety_net") or {}
@@ -112,7 +117,7 @@ async def safety_rows(
     for lang in sorted(by_lang):
         share = percent(alarms[lang], by_lang[lang])
         rows.append(f"| near_misses | {lang} | false alarm (emergency/crisis script) | {share} | |")
-    return rows + (["", "Misses (dev splits only):", *misses] if show_misses else [])
+    return with_misses(rows, misses, show_misses)
 
 
 def expected_labels(topic: str | list[str]) -> set[str]:
@@ -149,7 +154,7 @@ async def question_rows(
         f"| {group} | {outcome} | {percent(count, totals[group])} |"
         for (group, outcome), count in sorted(outcomes.items())
     ]
-    return rows + (["", "Misses (dev splits only):", *misses] if show_misses else [])
+    return with_misses(rows, misses, show_misses)
 
 
 async def main(splits: list[str]) -> None:
