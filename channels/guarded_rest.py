@@ -74,9 +74,8 @@ class GuardedRestInput(RestInput):
                 return response.json({"error": parsed}, status=400)
             agent = request.app.ctx.agent
 
-            language = reply_language(parsed.message, parsed.metadata)
-
             def reply(name: str, status: int = 200) -> HTTPResponse:
+                language = reply_language(parsed.message, parsed.metadata)
                 text = response_text(agent.domain, name, language)
                 return response.json([{"recipient_id": parsed.sender, "text": text}], status)
 

@@ -167,7 +167,17 @@ def words(text: str) -> List[str]:
     return [without_accents(word) for word in _WORD.findall(text.lower())]
 
 
-def detect_language(text: str, tokens: List[str] | None = None) -> Tuple[str, float]:
+@lru_cache(maxsize=1)
+def detect_language(text: str) -> Tuple[str, float]:
+    """`language_and_confidence(text)`, remembered for the last text asked about.
+
+    The language detector, the pattern routers and the channel ask about the same message
+    one after the other; lingua takes about half a millisecond each time.
+    """
+    return language_and_confidence(text)
+
+
+def language_and_confidence(text: str) -> Tuple[str, float]:
     """The language of `text`, "es" or "en", and lingua's confidence in that language.
 
     "es" needs a Spanish confidence of at least SPANISH_THRESHOLD and either two distinct
@@ -176,9 +186,8 @@ def detect_language(text: str, tokens: List[str] | None = None) -> Tuple[str, fl
     Spanish function words; everything else is "en" (with confidence
     1 - Spanish confidence, or 1.0 for text without letters). Confidences are rounded to
     CONFIDENCE_DIGITS digits, so the result is the same every time for the same text.
-    `tokens` are `words(text)`, if the caller has them already.
     """
-    tokens = words(text) if tokens is None else tokens
+    tokens = words(text)
     if not tokens:
         return ENGLISH, 1.0
     # Rounded: lingua sums in parallel, so the same text can differ in the last bit.
@@ -250,7 +259,7 @@ class LanguageDetector(StatelessComponent, EntityExtractorMixin):
             if text is None:
                 continue  # button payloads carry their own intent and entities
             tokens = words(text)
-            language, confidence = detect_language(text, tokens)
+            language, confidence = detect_language(text)
             if language != SPANISH:
                 if not (is_undecided(text, tokens) and conversation_language(message) == SPANISH):
                     continue

@@ -105,6 +105,9 @@ _DETECTORS: list[Callable[[str], str]] = [
 ]
 _HAS_DIGIT_OR_AT = re.compile(r"[\d@]|\b(?:at|dot)\b", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s")
+# Rasa's message and model ids (uuid4().hex): one run of 32 hex digits, in which no detector
+# finds anything, but where libphonenumber spends ~0.2 ms looking (docs/deploying.md).
+_MACHINE_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def redact_text(text: str) -> str:
@@ -121,6 +124,8 @@ def redact_text(text: str) -> str:
     Returns:
         The text with every identifier found replaced by its placeholder.
     """
+    if _MACHINE_ID.fullmatch(text):
+        return text
     if _HAS_DIGIT_OR_AT.search(text):
         for detector in _DETECTORS:
             text = detector(text)

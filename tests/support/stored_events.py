@@ -24,6 +24,25 @@ def stored_events(database_url: str, sender: str) -> list[dict[str, Any]]:
     return [json.loads(data) for (data,) in rows]
 
 
+def stored_rows(database_url: str, sender: str) -> list[tuple[Any, ...]]:
+    """Every column but the id of one conversation's `events` rows, in the order written."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return [
+                tuple(row)
+                for row in connection.execute(
+                    sa.text(
+                        "SELECT sender_id, type_name, timestamp, intent_name, action_name, data"
+                        " FROM events WHERE sender_id = :s ORDER BY id"
+                    ),
+                    {"s": sender},
+                )
+            ]
+    finally:
+        engine.dispose()
+
+
 def stored_texts(database_url: str, sender: str) -> list[str]:
     """The visitor's and the bot's messages of one conversation, as stored."""
     return [event["text"] for event in stored_events(database_url, sender) if event.get("text")]

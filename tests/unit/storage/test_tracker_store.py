@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -17,7 +18,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from storage.tracker_store import RedactingSQLTrackerStore, assistant_strings
-from tests.support.stored_events import stored_events, stored_texts, turn
+from tests.support.stored_events import stored_events, stored_rows, stored_texts, turn
 
 HELPLINE_ANSWER = "Poison Control is at 1-800-222-1222, 24/7."
 DOMAIN = Domain.from_dict(
@@ -132,3 +133,40 @@ async def test_a_tracker_this_store_did_not_read_is_written_after_what_is_stored
     await first.save(again)
 
     assert stored_texts(database, "visitor") == [*FIRST_THREE_TURNS]
+
+
+async def test_rows_are_written_and_read_back_as_rasa_s_own_store_does(tmp_path: Path) -> None:
+    ours_url, rasas_url = (f"sqlite:///{tmp_path / name}" for name in ("ours.db", "rasa.db"))
+    ours = RedactingSQLTrackerStore(DOMAIN, host=ours_url)
+    rasas = SQLTrackerStore(DOMAIN, host=rasas_url)
+    tracker = DialogueStateTracker("visitor", DOMAIN.slots)
+    tracker.update(ActionExecuted("action_session_start", timestamp=time.time()))
+    tracker.update(SessionStarted(timestamp=time.time()))
+    tracker.update(
+        UserUttered(
+            "is it addictive?",
+            intent={"name": "faq", "confidence": 0.9},
+            parse_data={"intent": {"name": "faq", "confidence": 0.9}, "entities": []},
+            timestamp=time.time(),
+        )
+    )
+    tracker.update(SlotSet("topic", "addiction"))
+    turn(tracker, "can I drink on it?", HELPLINE_ANSWER)
+    await ours.save(tracker)
+    await rasas.save(tracker)
+    assert stored_rows(ours_url, "visitor") == stored_rows(rasas_url, "visitor")
+
+    # A second session, read back from our database by both stores.
+    tracker.update(ActionExecuted("action_session_start", timestamp=time.time()))
+    tracker.update(SessionStarted(timestamp=time.time()))
+    turn(tracker, "back again", "answer two")
+    await ours.save(tracker)
+    rasa_reading_ours = SQLTrackerStore(DOMAIN, host=ours_url)
+    for read in ("retrieve", "retrieve_full_tracker"):
+        ours_read = await getattr(ours, read)("visitor")
+        rasas_read = await getattr(rasa_reading_ours, read)("visitor")
+        assert ours_read is not None and rasas_read is not None
+        assert list(ours_read.events) == list(rasas_read.events)
+    current_session = await ours.retrieve("visitor")
+    assert current_session is not None and len(current_session.events) < len(tracker.events)
+    assert await ours.retrieve("nobody") is None
