@@ -109,16 +109,16 @@ def project_files(image: Image) -> frozenset[str]:
         for file in loaded
         if file.is_relative_to(ROOT) and ".venv" not in file.parts
     }
-    while True:
-        later = {
+    new = set(files)
+    while new:
+        new = {
             found
-            for module in imported_modules(files)
+            for module in imported_modules(new)
             if module.split(".")[0] in PROJECT_PACKAGES
             and (found := module_file(module)) is not None
-        }
-        if later <= files:
-            return frozenset(files)
-        files |= later
+        } - files
+        files |= new
+    return frozenset(files)
 
 
 def module_file(module: str) -> str | None:
@@ -150,15 +150,16 @@ def covered(relative: str, prefixes: list[str]) -> bool:
     return any(relative == p or relative.startswith(p.rstrip("/") + "/") for p in prefixes)
 
 
-def copied(image: Image, relative: str) -> bool:
-    """Whether a project file is in the build context and copied by a COPY line."""
+def not_copied(image: Image, files: frozenset[str]) -> list[str]:
+    """The project files that are not both in the build context and copied by a COPY line."""
     sources = [
         source
         for line in image.text.splitlines()
         if line.startswith("COPY ") and "/tmp/" not in line
         for source in line.split()[1:-1]
     ]
-    return covered(relative, sources) and covered(relative, image.build_context)
+    context = image.build_context
+    return sorted(file for file in files if not (covered(file, sources) and covered(file, context)))
 
 
 def third_party_imports(files: frozenset[str]) -> set[str]:
@@ -210,7 +211,7 @@ def dependency_closure(names: set[str]) -> set[str]:
 def test_every_project_file_the_server_imports_is_copied_into_the_image(image: Image) -> None:
     files = project_files(image)
     assert any(file.endswith("yaml_schema.py") for file in files)  # it sees the server's code
-    assert sorted(file for file in files if not copied(image, file)) == []
+    assert not_copied(image, files) == []
 
 
 @pytest.mark.parametrize("image", IMAGES, ids=lambda image: image.dockerfile)

@@ -13,19 +13,14 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 def stored_events(database_url: str, sender: str) -> list[dict[str, Any]]:
     """The stored event dicts of one conversation, in the order they were written."""
-    engine = sa.create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                sa.text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
-            ).all()
-    finally:
-        engine.dispose()
-    return [json.loads(data) for (data,) in rows]
+    return [json.loads(row[-1]) for row in stored_rows(database_url, sender)]
 
 
 def stored_rows(database_url: str, sender: str) -> list[tuple[Any, ...]]:
-    """Every column but the id of one conversation's `events` rows, in the order written."""
+    """Every column but the id of one conversation's `events` rows, in the order written.
+
+    The last column is `data`, the event's JSON.
+    """
     engine = sa.create_engine(database_url)
     try:
         with engine.connect() as connection:
