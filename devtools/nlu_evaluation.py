@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from devtools.project_files import latest_model
+from devtools.project_files import latest_model, load_yaml
 
 DOSE_INTENT = "ask_dose_or_prescription"
 # A dose, pill or prescription question is handled well when it is referred to the
@@ -25,6 +25,13 @@ def predicted_label(parse_data: dict[str, Any]) -> str:
 NO_ACTION_SERVER_URL = "http://127.0.0.1:9/webhook"
 
 
+def response_generator() -> Any:
+    """The Rasa server's response generator as endpoints.yml names it (the caution line first)."""
+    from rasa.utils.endpoints import EndpointConfig
+
+    return EndpointConfig(type=load_yaml("endpoints.yml")["nlg"]["type"])
+
+
 def agent_without_action_server(tracker_store: Any = None) -> Any:
     """The latest trained model, its actions sent where nothing listens.
 
@@ -35,7 +42,12 @@ def agent_without_action_server(tracker_store: Any = None) -> Any:
     from rasa.utils.endpoints import EndpointConfig
 
     nowhere = EndpointConfig(url=NO_ACTION_SERVER_URL)
-    return Agent.load(str(latest_model()), action_endpoint=nowhere, tracker_store=tracker_store)
+    return Agent.load(
+        str(latest_model()),
+        generator=response_generator(),
+        action_endpoint=nowhere,
+        tracker_store=tracker_store,
+    )
 
 
 def load_agent(without_action_server: bool = False) -> Any:
@@ -46,4 +58,4 @@ def load_agent(without_action_server: bool = False) -> Any:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     if without_action_server:
         return agent_without_action_server()
-    return Agent.load(str(latest_model()))
+    return Agent.load(str(latest_model()), generator=response_generator())

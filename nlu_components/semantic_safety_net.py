@@ -19,9 +19,15 @@ message (the nearest neighbours' route first), unless a more urgent intent is al
 set: an emergency or a crisis outranks an accidental extra dose, which it can upgrade. Either net
 firing routes. The parse data records under ``semantic_safety`` the route, the similarity
 score, the nearest group and its `why`, the classifier's probability, which opinion fired
-(`by`), and whether it fired, for staff. It never turns an
+(`by`), whether it fired, and `caution`, for staff. It never turns an
 emergency into a crisis or the other way round, except in Spanish, which DIET never learnt:
 in English the pattern net and DIET decide between those two.
+
+Below those lines, a message may still be about danger. It is marked `caution` when it was not
+routed to an emergency, crisis or extra dose, and either the net found an emergency or crisis
+route it was not allowed to take (the dose guard had read it as a dose question), or DIET gave
+an emergency or crisis at least `caution_min_classifier_confidence`. The first reply to it
+then starts with 911 and 988 (channels/safety_caution.py); the answer follows unchanged.
 """
 
 from __future__ import annotations
@@ -34,7 +40,13 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -70,6 +82,8 @@ DECIDED = frozenset(URGENCY[:2])
 NOT_UNDERSTOOD_INTENTS = DoseQuestionGuard.UNSURE_INTENTS | {"out_of_scope"}
 EMERGENCY_INTENT = ROUTE_INTENTS["emergency"]
 EXTRA_DOSE_INTENT = ROUTE_INTENTS["extra_dose"]
+# The intents whose reply is a safety script: no caution line before it.
+ROUTED_INTENTS = frozenset(URGENCY)
 TRAINING_VECTORS_FILE = "training_examples.npz"
 
 
@@ -82,6 +96,24 @@ def exemplars_file(config: Dict[str, Any]) -> Path:
 def urgency(intent: str | None) -> int:
     """0 for an emergency, 1 for a crisis, 2 for an extra dose, 3 for anything else."""
     return URGENCY.index(intent) if intent in URGENCY else len(URGENCY)
+
+
+def needs_caution(
+    intent: str | None,
+    found_route: str | None,
+    ranking: List[Dict[str, Any]],
+    min_confidence: float,
+) -> bool:
+    """Whether a message routed to `intent` may still be about danger (see the module doc)."""
+    if intent in ROUTED_INTENTS:
+        return False
+    if found_route is not None and ROUTE_INTENTS[found_route] in DECIDED:
+        return True
+    return any(
+        entry.get(INTENT_NAME_KEY) in DECIDED
+        and float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= min_confidence
+        for entry in ranking
+    )
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -97,6 +129,7 @@ class SemanticSafetyNet(GraphComponent):
             "margin": 0.0,
             "classifier_c": 8.0,
             "classifier_min_probability": 0.7,
+            "caution_min_classifier_confidence": 0.1,
             "exemplars_file": None,
         }
 
@@ -113,6 +146,7 @@ class SemanticSafetyNet(GraphComponent):
         self.threshold = float(config["threshold"])
         self.margin = float(config["margin"])
         self.min_probability = float(config["classifier_min_probability"])
+        self.caution_min_confidence = float(config["caution_min_classifier_confidence"])
         self._model_storage = model_storage
         self._resource = resource
         self.exemplars_file = exemplars_file(config)
@@ -226,6 +260,12 @@ class SemanticSafetyNet(GraphComponent):
             intent = ROUTE_INTENTS[route] if route else None
             current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             fired = self._routes(message, intent, current)
+            caution = needs_caution(
+                intent if fired else current,
+                found.route,
+                message.get(INTENT_RANKING_KEY) or [],
+                self.caution_min_confidence,
+            )
             record = {
                 **found.as_dict(),
                 "route": route,
@@ -233,6 +273,7 @@ class SemanticSafetyNet(GraphComponent):
                 "by": by,
                 "fired": fired,
                 "intent_before": current,
+                "caution": caution,
             }
             message.set(SEMANTIC_SAFETY_KEY, record, add_to_output=True)
             if fired:

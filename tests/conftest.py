@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from devtools.nlu_evaluation import response_generator
 from devtools.project_files import latest_model, load_yaml
 
 TESTS = Path(__file__).resolve().parent
@@ -50,7 +51,7 @@ def agent() -> Any:
     """The trained Rasa agent (NLU and policies), loaded once per test session."""
     from rasa.core.agent import Agent
 
-    return Agent.load(str(latest_model()))
+    return Agent.load(str(latest_model()), generator=response_generator())
 
 
 @pytest.fixture(scope="session")

@@ -126,6 +126,17 @@ def test_a_text_about_overdose_says_call_911_in_its_first_message(text: str) -> 
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    "name", ["utter_emergency_911", "utter_crisis_988", "utter_safety_caution"]
+)
+def test_the_safety_scripts_first_message_names_both_911_and_988(name: str, language: str) -> None:
+    """A crisis read as an emergency, or the other way round, still sees both numbers first."""
+    [text] = [str(v["text"]) for v in RESPONSES[name] if variation_language(v) == language]
+    first = paragraphs(text)[0]
+    assert "911" in first and "988" in first
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("topic", sorted(load_catalogue()))
 def test_an_answer_about_stopping_or_withdrawal_says_dont_stop_on_your_own(
     topic: str, language: str

@@ -228,3 +228,66 @@ def test_an_extra_dose_the_pattern_net_read_is_not_made_a_crisis(net: SemanticSa
     [message] = net.process([message])
     assert message.get(SEMANTIC_SAFETY_KEY)["route"] == "crisis"
     assert message.get("intent")["name"] == "report_accidental_extra_dose"
+
+
+def test_an_emergency_the_dose_guard_kept_still_gets_the_caution_line(
+    net: SemanticSafetyNet,
+) -> None:
+    message = classified("how many pills can he take, he wont wake up", "ask_dose_or_prescription")
+    message.set("dose_question_guard", {"pattern": "how_many"}, add_to_output=True)
+    [message] = net.process([message])
+    assert message.get("intent")["name"] == "ask_dose_or_prescription"
+    assert message.get(SEMANTIC_SAFETY_KEY)["caution"] is True
+
+
+def with_ranking(message: Message, *ranking: tuple[str, float]) -> Message:
+    entries = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    message.set("intent_ranking", entries, add_to_output=True)
+    return message
+
+
+@pytest.mark.parametrize(
+    ("second_intent", "confidence", "caution"),
+    [
+        ("express_crisis", 0.1, True),
+        ("report_emergency", 0.25, True),
+        ("express_crisis", 0.09, False),
+        ("report_accidental_extra_dose", 0.6, False),
+        ("goodbye", 0.6, False),
+    ],
+)
+def test_diets_weak_emergency_or_crisis_reading_gets_the_caution_line(
+    net: SemanticSafetyNet, second_intent: str, confidence: float, caution: bool
+) -> None:
+    message = with_ranking(
+        classified("how long do these stay good in the bottle"),
+        ("faq", 0.8),
+        (second_intent, confidence),
+    )
+    [message] = net.process([message])
+    assert message.get("intent")["name"] == "faq"
+    assert message.get(SEMANTIC_SAFETY_KEY)["caution"] is caution
+
+
+@pytest.mark.parametrize(
+    "intent", ["report_emergency", "express_crisis", "report_accidental_extra_dose"]
+)
+def test_a_message_routed_to_a_safety_script_gets_no_caution_line(
+    net: SemanticSafetyNet, intent: str
+) -> None:
+    message = with_ranking(
+        classified("he took pills and wont wake up", intent), (intent, 0.9), ("express_crisis", 0.5)
+    )
+    [message] = net.process([message])
+    assert message.get(SEMANTIC_SAFETY_KEY)["caution"] is False
+
+
+def test_a_routed_message_gets_no_caution_line(net: SemanticSafetyNet) -> None:
+    [message] = net.process([classified("mi mamá tomó demasiadas pastillas y no reacciona")])
+    assert message.get("intent")["name"] == "report_emergency"
+    assert message.get(SEMANTIC_SAFETY_KEY)["caution"] is False
+
+
+def test_a_plain_question_gets_no_caution_line(net: SemanticSafetyNet) -> None:
+    [message] = net.process([classified("what does an overdose look like")])
+    assert message.get(SEMANTIC_SAFETY_KEY)["caution"] is False
