@@ -15,6 +15,7 @@ generator (domain.yml, variations chosen by the `language` slot).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
@@ -29,16 +30,19 @@ CAUTION_RESPONSE = "utter_safety_caution"
 
 # A reply whose first message already names both needs no caution line before it.
 SAFETY_NUMBERS = ("911", "988")
+# Conversations whose latest cautioned message is remembered (see `_first_reply_to`).
+REMEMBERED_CONVERSATIONS = 10_000
 
 
-def first_reply_to_cautioned_message(tracker: DialogueStateTracker) -> bool:
-    """Whether the bot has not answered the latest message yet, and that message is `caution`."""
+def unanswered_cautioned_message(tracker: DialogueStateTracker) -> UserUttered | None:
+    """The latest message if the bot has not answered it yet and it is marked `caution`."""
     for event in reversed(tracker.events):
         if isinstance(event, BotUttered):
-            return False
+            return None
         if isinstance(event, UserUttered):
-            return bool((event.parse_data.get(SEMANTIC_SAFETY_KEY) or {}).get("caution"))
-    return False
+            caution = (event.parse_data.get(SEMANTIC_SAFETY_KEY) or {}).get("caution")
+            return event if caution else None
+    return None
 
 
 def names_safety_numbers(text: str) -> bool:
@@ -55,6 +59,23 @@ class SafetyCautionGenerator(TemplatedNaturalLanguageGenerator):
     ) -> None:
         """Rasa passes its `nlg` endpoint (unused) and the domain whose responses are said."""
         super().__init__((domain or Domain.empty()).responses)
+        # The timestamp of the message each conversation last had its caution line for.
+        self._cautioned: OrderedDict[str, float] = OrderedDict()
+
+    def _first_reply_to(self, tracker: DialogueStateTracker) -> bool:
+        """Whether this response is the first to an unanswered cautioned message.
+
+        The tracker alone cannot tell: the responses a custom action names ("can I mix it with
+        X and Y" gets one per substance) are all generated before any of them is in it.
+        """
+        message = unanswered_cautioned_message(tracker)
+        if message is None or self._cautioned.get(tracker.sender_id) == message.timestamp:
+            return False
+        self._cautioned[tracker.sender_id] = message.timestamp
+        self._cautioned.move_to_end(tracker.sender_id)
+        if len(self._cautioned) > REMEMBERED_CONVERSATIONS:
+            self._cautioned.popitem(last=False)
+        return True
 
     async def generate(
         self,
@@ -68,7 +89,7 @@ class SafetyCautionGenerator(TemplatedNaturalLanguageGenerator):
         if (
             response is None
             or utter_action == CAUTION_RESPONSE
-            or not first_reply_to_cautioned_message(tracker)
+            or not self._first_reply_to(tracker)
             or names_safety_numbers(str(response.get("text") or ""))
         ):
             return response

@@ -110,3 +110,27 @@ def test_the_rasa_server_uses_it_as_endpoints_yml_says() -> None:
     generator = NaturalLanguageGenerator.create(response_generator(), DOMAIN)
     assert isinstance(generator, SafetyCautionGenerator)
     assert generator.responses == DOMAIN.responses
+
+
+async def test_of_several_responses_one_action_names_only_the_first_gets_the_line() -> None:
+    # A custom action's responses are all generated before any of them is in the tracker.
+    generator = SafetyCautionGenerator(domain=DOMAIN)
+    conversation = tracker(caution=True)
+    first = await generator.generate("utter_faq/storage", conversation, "rest")
+    second = await generator.generate("utter_offer_intake", conversation, "rest")
+    assert first is not None and first["text"].startswith(CAUTION_EN)
+    assert second is not None and second["text"] == "Would you like to talk to our intake team?"
+
+
+async def test_the_next_cautioned_message_gets_the_line_again() -> None:
+    generator = SafetyCautionGenerator(domain=DOMAIN)
+    first_turn = tracker(caution=True)
+    await generator.generate("utter_faq/storage", first_turn, "rest")
+    parse_data = {"intent": {"name": "faq"}, SEMANTIC_SAFETY_KEY: {"caution": True}}
+    second_turn = tracker(
+        True,
+        BotUttered(CAUTION_EN + "\n\nKeep it in a locked place."),
+        UserUttered("and how long do they keep", parse_data=parse_data, timestamp=2e9),
+    )
+    response = await generator.generate("utter_faq/storage", second_turn, "rest")
+    assert response is not None and response["text"].startswith(CAUTION_EN)
