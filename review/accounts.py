@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from review import sessions
 from review.schema import staff
 
 MAX_FAILED_LOGINS = 5
@@ -108,18 +109,30 @@ def create_account(
     return _member(row)
 
 
-def _update(engine: sa.engine.Engine, email: str, **values: Any) -> None:
+def _update(
+    engine: sa.engine.Engine, email: str, end_sessions: bool = False, **values: Any
+) -> None:
+    """Changes the account's row; with end_sessions, also signs it out everywhere."""
     with engine.begin() as connection:
-        result = connection.execute(
-            staff.update().where(staff.c.email == normalise_email(email)).values(**values)
-        )
-    if result.rowcount == 0:
-        raise AccountError(f"There is no account for {normalise_email(email)}.")
+        member_id = connection.execute(
+            sa.select(staff.c.id).where(staff.c.email == normalise_email(email))
+        ).scalar_one_or_none()
+        if member_id is None:
+            raise AccountError(f"There is no account for {normalise_email(email)}.")
+        connection.execute(staff.update().where(staff.c.id == member_id).values(**values))
+        if end_sessions:
+            sessions.end_all(connection, member_id)
 
 
 def disable_account(engine: sa.engine.Engine, email: str) -> None:
     """Disables the account and ends its sessions (the row stays for the audit log)."""
-    _update(engine, email, is_active=False, session_version=staff.c.session_version + 1)
+    _update(
+        engine,
+        email,
+        end_sessions=True,
+        is_active=False,
+        session_version=staff.c.session_version + 1,
+    )
 
 
 def enable_account(engine: sa.engine.Engine, email: str) -> None:
@@ -138,6 +151,7 @@ def set_password(engine: sa.engine.Engine, email: str, password: str) -> None:
     _update(
         engine,
         email,
+        end_sessions=True,
         password_hash=_hasher.hash(password),
         failed_logins=0,
         locked_until=0.0,
@@ -188,24 +202,36 @@ def sign_in(
         if row.locked_until > now:
             _verify(_unknown_account_hash(), password)
             return SignInResult(SignInOutcome.LOCKED)
-        where = staff.c.id == row.id
         if not _verify(row.password_hash, password):
-            failures = row.failed_logins + 1
-            locked_now = failures >= MAX_FAILED_LOGINS
-            connection.execute(
-                staff.update()
-                .where(where)
-                .values(
-                    failed_logins=0 if locked_now else failures,
-                    locked_until=now + LOCKOUT_SECONDS if locked_now else row.locked_until,
-                )
-            )
+            locked_now = _count_failure(connection, row.id, now)
             return SignInResult(SignInOutcome.WRONG_PASSWORD, locked_now=locked_now)
         values: dict[str, Any] = {"failed_logins": 0, "locked_until": 0.0, "last_login_at": now}
         if _hasher.check_needs_rehash(row.password_hash):
             values["password_hash"] = _hasher.hash(password)
-        connection.execute(staff.update().where(where).values(**values))
+        signed_in = connection.execute(
+            staff.update()
+            .where(staff.c.id == row.id, staff.c.locked_until <= now)  # not locked meanwhile
+            .values(**values)
+        )
+        if signed_in.rowcount == 0:
+            return SignInResult(SignInOutcome.LOCKED)
     return SignInResult(SignInOutcome.SIGNED_IN, _member(row))
+
+
+def _count_failure(connection: sa.engine.Connection, member_id: int, now: float) -> bool:
+    """Counts a wrong password; True if it locked the account.
+
+    The count is incremented in the database, not read then written, so wrong
+    passwords sent in parallel all count (the first UPDATE holds the row until commit).
+    """
+    where = staff.c.id == member_id
+    connection.execute(staff.update().where(where).values(failed_logins=staff.c.failed_logins + 1))
+    locked = connection.execute(
+        staff.update()
+        .where(where, staff.c.failed_logins >= MAX_FAILED_LOGINS)
+        .values(failed_logins=0, locked_until=now + LOCKOUT_SECONDS)
+    )
+    return bool(locked.rowcount)
 
 
 def active_member(

@@ -1,9 +1,13 @@
 """The staff review web app (Flask, server-rendered, no JavaScript).
 
-Every page but the sign-in page needs a signed-in, active staff account; every
-form carries a CSRF token; the audit log records sign-ins, conversation views,
-changes and exports. Pages are sent with a strict Content-Security-Policy and
-never cached, and all stored text is escaped by Jinja's autoescaping.
+Every page but the sign-in page needs a signed-in, active staff account whose
+session is still open server-side (review.sessions: signing out ends it, and it
+ends anyway REVIEW_SESSION_HOURS after signing in); every form carries a CSRF
+token; the audit log records sign-ins, conversation views, changes and exports.
+Pages are sent with a strict Content-Security-Policy and never cached, and all
+stored text is escaped by Jinja's autoescaping. Referrer-Policy is same-origin:
+behind HTTPS, Flask-WTF also requires a same-origin Referer on every form, and
+other sites are never told our URLs (which may hold conversation ids).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as BaseResponse
 
-from review import accounts, audit, charts, dashboard, export, similarity
+from review import accounts, audit, charts, dashboard, export, sessions, similarity
 from review.conversations import (
     FLAGS,
     LANGUAGES,
@@ -70,15 +74,23 @@ SECURITY_HEADERS = {
     ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    # Not no-referrer: behind HTTPS, Flask-WTF refuses a form without a same-origin Referer.
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
 
 csrf = CSRFProtect()
 
 
-def create_app(settings: ReviewSettings, engine: sa.engine.Engine | None = None) -> Flask:
-    """The app for these settings; creates its review_* tables if missing."""
+def create_app(
+    settings: ReviewSettings,
+    engine: sa.engine.Engine | None = None,
+    clock: Callable[[], float] = time.time,
+) -> Flask:
+    """The app for these settings; creates its review_* tables if missing.
+
+    `clock` gives the time sessions are measured by (tests pass a fake one).
+    """
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -92,11 +104,14 @@ def create_app(settings: ReviewSettings, engine: sa.engine.Engine | None = None)
         MAX_CONTENT_LENGTH=64 * 1024,
     )
     if settings.https:
+        # nginx's X-Forwarded-Proto and -Host: the scheme and host the browser used, which
+        # Flask-WTF's strict check compares the Referer with.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)  # type: ignore[method-assign]
     engine = engine or sa.create_engine(settings.database_url, pool_pre_ping=True)
     create_tables(engine)
     app.extensions["review_engine"] = engine
     app.extensions["review_settings"] = settings
+    app.extensions["review_clock"] = clock
 
     app.before_request(_require_signed_in_staff)  # before CSRF: strangers get the sign-in page
     csrf.init_app(app)
@@ -126,6 +141,15 @@ def _app_extension(name: str) -> Any:
     return current_app.extensions[name]
 
 
+def _now() -> float:
+    clock: Callable[[], float] = _app_extension("review_clock")
+    return clock()
+
+
+def _session_seconds() -> float:
+    return _settings().session_hours * 3600.0
+
+
 def _localtime(settings: ReviewSettings, timestamp: float | None) -> str:
     if timestamp is None:
         return ""
@@ -133,24 +157,34 @@ def _localtime(settings: ReviewSettings, timestamp: float | None) -> str:
 
 
 def _require_signed_in_staff() -> BaseResponse | None:
-    """Refuses every non-public endpoint unless an active account is signed in."""
+    """Refuses every non-public endpoint unless an active account is signed in.
+
+    The session must be open server-side (not signed out, not older than
+    REVIEW_SESSION_HOURS) and used within the last REVIEW_IDLE_MINUTES.
+    """
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     member = None
+    now = _now()
     if "staff_id" in session:
-        idle = time.time() - float(session.get("last_seen", 0))
+        idle = now - float(session.get("last_seen", 0))
         if idle <= _settings().idle_minutes * 60:
             member = accounts.active_member(
                 _engine(), int(session["staff_id"]), int(session.get("session_version", -1))
             )
+        if member is not None and not sessions.is_live(
+            _engine(), str(session.get("token", "")), member.id, now, _session_seconds()
+        ):
+            member = None
         if member is None:
+            sessions.end(_engine(), str(session.get("token", "")))  # and any copy of the cookie
             session.clear()
             flash("You were signed out. Please sign in again.")
     if member is None:
         if request.method == "GET" and request.endpoint is not None:
             return redirect(url_for("login", next=request.full_path.rstrip("?")))
         return Response("Sign-in required.", status=401, mimetype="text/plain")
-    session["last_seen"] = time.time()
+    session["last_seen"] = now
     g.member = member
     if request.endpoint in ADMIN_ENDPOINTS and not member.is_admin:
         abort(403)
@@ -239,7 +273,8 @@ def _register_routes(app: Flask) -> None:
         if request.method == "GET":
             return render_template("login.html")
         email = request.form.get("email", "")
-        result = accounts.sign_in(_engine(), email, request.form.get("password", ""))
+        now = _now()
+        result = accounts.sign_in(_engine(), email, request.form.get("password", ""), now)
         actor = accounts.normalise_email(email)[:255] or "(blank)"
         if result.member is None:
             audit.record(_engine(), actor, "sign-in failed", detail=result.outcome.value)
@@ -252,12 +287,14 @@ def _register_routes(app: Flask) -> None:
                 f"{accounts.LOCKOUT_SECONDS // 60} minutes."
             )
             return render_template("login.html", email=email), 401
+        sessions.end(_engine(), str(session.get("token", "")))  # this browser's previous one
         session.clear()
         session.permanent = True
         session.update(
             staff_id=result.member.id,
             session_version=result.member.session_version,
-            last_seen=time.time(),
+            token=sessions.start(_engine(), result.member.id, now, _session_seconds()),
+            last_seen=now,
         )
         audit.record(_engine(), result.member.email, "signed in")
         return redirect(_safe_next(request.args.get("next")))
@@ -265,6 +302,7 @@ def _register_routes(app: Flask) -> None:
     @route("/logout", methods=["POST"])
     def logout() -> BaseResponse:
         audit.record(_engine(), _actor(), "signed out")
+        sessions.end(_engine(), str(session.get("token", "")))
         session.clear()
         flash("You are signed out.")
         return redirect(url_for("login"))

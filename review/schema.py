@@ -2,8 +2,9 @@
 
 Rasa's tracker store owns `events` (one row per event, redacted before insert);
 the review app only reads it. Everything the app writes lives in `review_*`
-tables: staff accounts, the audit log, per-conversation summaries built by the
-indexer, and the staff's own review status, tags and notes.
+tables: staff accounts and their signed-in sessions, the audit log,
+per-conversation summaries built by the indexer, and the staff's own review
+status, tags and notes.
 
 `create_tables` creates what is missing: whole tables, and the columns added to
 existing tables since the first release (`ADDED_COLUMNS`, by `ALTER TABLE ... ADD
@@ -45,6 +46,17 @@ staff = sa.Table(
     sa.Column("session_version", sa.Integer, nullable=False, default=1),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("last_login_at", sa.Float),
+)
+
+# One row per signed-in browser (review.sessions): the session cookie carries a random
+# token, this table only its SHA-256. Signing out deletes the row, so a copied cookie
+# stops working; a password change or disabling the account deletes all of its rows.
+staff_sessions = sa.Table(
+    "review_staff_session",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("staff_id", sa.Integer, nullable=False, index=True),
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
 )
 
 audit_log = sa.Table(

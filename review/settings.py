@@ -3,7 +3,9 @@
 REVIEW_DATABASE_URL (default CONVERSATIONS_DB_URL, default the SQLite file the bot
 writes), REVIEW_SECRET_KEY (default: a random key kept in `.review-secret`,
 readable only by its owner), REVIEW_HTTPS=true behind an HTTPS proxy (Secure
-cookies), REVIEW_IDLE_MINUTES (30), and the center's time zone from clinic.yml.
+cookies), REVIEW_IDLE_MINUTES (30: sessions end after this long without activity),
+REVIEW_SESSION_HOURS (12: and this long after signing in, however active), and
+the center's time zone from clinic.yml.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class ReviewSettings:
     timezone: ZoneInfo
     https: bool = False
     idle_minutes: int = 30
+    session_hours: int = 12
 
 
 def _secret_key(environ: Mapping[str, str], secret_file: Path) -> str:
@@ -60,10 +63,14 @@ def settings_from_environment(
     idle = environ.get("REVIEW_IDLE_MINUTES", "30")
     if not idle.isdigit() or int(idle) < 1:
         raise ValueError("REVIEW_IDLE_MINUTES must be a whole number of minutes, at least 1.")
+    hours = environ.get("REVIEW_SESSION_HOURS", "12")
+    if not hours.isdigit() or int(hours) < 1:
+        raise ValueError("REVIEW_SESSION_HOURS must be a whole number of hours, at least 1.")
     return ReviewSettings(
         database_url=database_url(environ),
         secret_key=_secret_key(environ, secret_file),
         timezone=load_settings(environ=environ).hours.timezone,
         https=environ.get("REVIEW_HTTPS", "").lower() in ("1", "true", "yes"),
         idle_minutes=int(idle),
+        session_hours=int(hours),
     )

@@ -1,8 +1,10 @@
-"""A signed-in Flask test client for the review app, and its CSRF tokens."""
+"""A signed-in Flask test client for the review app, its CSRF tokens, and a clock to move."""
 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,14 +20,35 @@ PASSWORD = "correct horse battery staple"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def review_app(engine: sa.engine.Engine, idle_minutes: int = 30) -> Flask:
+class FakeClock:
+    """The time as the review app sees it, moved forward by the test instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, *, hours: float = 0, minutes: float = 0) -> None:
+        self.now += hours * 3600 + minutes * 60
+
+
+def review_app(
+    engine: sa.engine.Engine,
+    idle_minutes: int = 30,
+    session_hours: int = 12,
+    https: bool = False,
+    clock: Callable[[], float] = time.time,
+) -> Flask:
     settings = ReviewSettings(
         database_url=str(engine.url),
         secret_key="test-secret-key-not-used-anywhere-else",
         timezone=ZoneInfo("America/Chicago"),
+        https=https,
         idle_minutes=idle_minutes,
+        session_hours=session_hours,
     )
-    return create_app(settings, engine)
+    return create_app(settings, engine, clock)
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:
