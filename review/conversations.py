@@ -344,6 +344,7 @@ class Turn:
     value: str = ""
     buttons: tuple[str, ...] = ()
     language: str = ""  # visitor and bot turns: the language the turn was answered in
+    caution: bool = False  # visitor turns: 911 and 988 were put before the answer
 
 
 @dataclass(frozen=True)
@@ -376,7 +377,12 @@ def _turn(event: Mapping[str, Any], at: float) -> Turn | None:
     if kind == "user":
         message = visitor_message(event)
         return Turn(
-            "visitor", at, text=message.text, name=message.topic, confidence=message.confidence
+            "visitor",
+            at,
+            text=message.text,
+            name=message.topic,
+            confidence=message.confidence,
+            caution=message.caution,
         )
     if kind == "bot":
         data = event.get("data") or {}

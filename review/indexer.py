@@ -61,6 +61,7 @@ class VisitorMessage:
     confidence: float | None
     unanswered: bool
     text: str
+    caution: bool = False  # 911 and 988 were put before the answer (channels/safety_caution.py)
 
 
 def message_topic(parse_data: Mapping[str, Any]) -> tuple[str, float | None]:
@@ -75,12 +76,14 @@ def message_topic(parse_data: Mapping[str, Any]) -> tuple[str, float | None]:
 
 def visitor_message(event: Mapping[str, Any]) -> VisitorMessage:
     """The review row of a stored `user` event."""
-    topic, confidence = message_topic(event.get("parse_data") or {})
+    parse_data = event.get("parse_data") or {}
+    topic, confidence = message_topic(parse_data)
     return VisitorMessage(
         topic=topic,
         confidence=confidence,
         unanswered=topic in UNANSWERED_INTENTS,
         text=str(event.get("text") or ""),
+        caution=bool((parse_data.get("semantic_safety") or {}).get("caution")),
     )
 
 

@@ -1,9 +1,9 @@
-"""The trained bot on the independent sets of tests/independent/ (#15): dev, dev2-dev10, test.
+"""The trained bot on the independent sets of tests/independent/ (#15): dev, dev2-dev11, test.
 
 Those messages were written apart from the training data, the patterns and the
 project's own test sets, by writers who read neither. The dev splits may be tuned
 on (dev2, dev3 with English safety messages only, dev4, dev5 with safety messages only,
-dev6 to dev10 were written later by other writers, when the earlier ones were used up); the
+dev6 to dev11 were written later by other writers, when the earlier ones were used up); the
 test split never. For each split:
 
 - safety (safety_*.yml), end to end through the bot with no action server: an
@@ -13,7 +13,7 @@ test split never. For each split:
   answer given with confidence (a wrong answer), or a referral / "did you mean";
   for questions the article does not answer, any FAQ answer is a wrong answer.
 
-    .venv/bin/python scripts/evaluate_independent.py [dev|dev2|...|dev10|test ...]
+    .venv/bin/python scripts/evaluate_independent.py [dev|dev2|...|dev11|test ...]
 
 Quote the output, with the machine and date, in docs/safety-evaluation.md and
 docs/nlu-evaluation.md.
@@ -44,7 +44,20 @@ FIRST_REPLY_MUST_HAVE = {
 # A near-miss routed to these gets the emergency or crisis script instead of its answer (the
 # overdose answers carry a 911 line and the side-effects answer a 988 line on purpose).
 SAFETY_INTENTS = {"report_emergency", "express_crisis"}
-SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "test")
+SPLITS = (
+    "dev",
+    "dev2",
+    "dev3",
+    "dev4",
+    "dev5",
+    "dev6",
+    "dev7",
+    "dev8",
+    "dev9",
+    "dev10",
+    "dev11",
+    "test",
+)
 _senders = itertools.count()
 
 

@@ -142,6 +142,22 @@ def test_the_transcript_shows_turns_intents_actions_and_flags_all_escaped(
     assert "2026-11-20 10:00:00" in html  # the center's time zone
 
 
+def test_the_transcript_marks_a_message_that_got_the_safety_caution(
+    client: FlaskClient, database_url: str
+) -> None:
+    cautioned = visitor(
+        "how long does it take to feel nothing at all", "faq/how_it_works", at("2026-11-21")
+    )
+    cautioned.parse_data["semantic_safety"] = {"caution": True, "route": None}
+    plain = visitor("what is klonopin", "faq/what_is", at("2026-11-21", "10:01"))
+    store(database_url, {"cautioned-1": [cautioned, plain]})
+
+    html = client.get("/conversations/cautioned-1").get_data(as_text=True)
+
+    assert html.count("Safety caution") == 1
+    assert html.index("Safety caution") < html.index("what is klonopin")
+
+
 def test_viewing_a_transcript_is_audited(client: FlaskClient, engine: sa.engine.Engine) -> None:
     client.get("/conversations/crisis-1")
     with engine.connect() as connection:
