@@ -1,8 +1,8 @@
 """The review app's settings, from the environment with embedded defaults for `make run`.
 
 REVIEW_DATABASE_URL (default CONVERSATIONS_DB_URL, default the SQLite file the bot
-writes), REVIEW_SECRET_KEY (default: a random key kept in `.review-secret`,
-readable only by its owner), REVIEW_HTTPS=true behind an HTTPS proxy (Secure
+writes), REVIEW_SECRET_KEY (at least 32 characters; default: a random key kept in
+`.review-secret`, readable only by its owner), REVIEW_HTTPS=true behind an HTTPS proxy (Secure
 cookies), REVIEW_IDLE_MINUTES (30: sessions end after this long without activity),
 REVIEW_SESSION_HOURS (12: and this long after signing in, however active), and
 the center's time zone from clinic.yml.
@@ -36,9 +36,19 @@ class ReviewSettings:
     session_hours: int = 12
 
 
+# A key shorter than this can be guessed offline from one signed cookie (#17, point 8).
+MIN_SECRET_KEY_LENGTH = 32
+
+
 def _secret_key(environ: Mapping[str, str], secret_file: Path) -> str:
     if environ.get("REVIEW_SECRET_KEY"):
-        return environ["REVIEW_SECRET_KEY"]
+        key = environ["REVIEW_SECRET_KEY"]
+        if len(key) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(
+                f"REVIEW_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters "
+                "(make one with: openssl rand -hex 32)."
+            )
+        return key
     if not secret_file.exists():
         descriptor = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as file:

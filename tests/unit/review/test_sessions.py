@@ -221,6 +221,16 @@ def test_the_lifetime_setting(tmp_path: Path) -> None:
             settings_from_environment({**environ, "REVIEW_SESSION_HOURS": wrong}, secret_file)
 
 
+def test_a_short_secret_key_is_refused_with_how_to_make_one(tmp_path: Path) -> None:
+    secret_file = tmp_path / "secret"
+    with pytest.raises(ValueError, match="at least 32 characters.*openssl rand -hex 32"):
+        settings_from_environment({"REVIEW_SECRET_KEY": "changeme"}, secret_file)
+    key = "k" * 32
+    assert settings_from_environment({"REVIEW_SECRET_KEY": key}, secret_file).secret_key == key
+    generated = settings_from_environment({}, secret_file).secret_key  # make run: a random key
+    assert len(generated) == 64 and secret_file.read_text().strip() == generated
+
+
 def test_signing_in_still_needs_the_right_password(app: Flask, engine: sa.engine.Engine) -> None:
     accounts.create_account(engine, EMAIL, "Ana Test", PASSWORD)
     assert sign_in(app.test_client(), EMAIL, "not the password at all").status_code == 401
