@@ -41,7 +41,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.pattern_router import set_intent
-from nlu_components.question_sentences import question_spans
+from nlu_components.question_sentences import question_mask, question_spans
 from nlu_components.stateless_component import StatelessComponent
 from nlu_components.substance_lexicon import (
     CLONAZEPAM,
@@ -117,7 +117,7 @@ class MixingQuestionRouter(StatelessComponent):
             if text is None or current not in REPLACEABLE_INTENTS:
                 continue
             substances = self.substances(message)
-            if substances and self.asks_about_mixing(text, substances):
+            if substances and self.asks_if_safe_together(text, substances):
                 record = {
                     "substances": [name for name, _, _ in substances],
                     "intent_before": current,
@@ -155,17 +155,17 @@ class MixingQuestionRouter(StatelessComponent):
             ]
         return found
 
-    def asks_about_mixing(self, text: str, substances: list[tuple[str, int, int]]) -> bool:
+    def asks_if_safe_together(self, text: str, substances: list[tuple[str, int, int]]) -> bool:
         """Whether the question asks if taking clonazepam and a substance together is safe."""
         spans = word_spans(text)
         words = [word for word, _, _ in spans]
-        names = self.lexicon.normaliser.canonical_names(words)
-        clonazepam = [index for index, name in enumerate(names) if name == CLONAZEPAM]
-        asking = question_spans(text) or [(0, len(text))]
-        in_question = [any(a <= start < b for a, b in asking) for _, start, _ in spans]
+        in_question = question_mask(text, [start for _, start, _ in spans])
         question_words = [word for word, inside in zip(words, in_question, strict=True) if inside]
         if not ASKING_WORDS & set(question_words) or OTHER_TOPIC_WORDS & set(question_words):
             return False
+        names = self.lexicon.normaliser.canonical_names(words)
+        clonazepam = [index for index, name in enumerate(names) if name == CLONAZEPAM]
+        asking = question_spans(text) or [(0, len(text))]
         mentions = self.mentions(text, asking, substances)
         if self._joined_in_question(text, spans, clonazepam, mentions, in_question):
             return True

@@ -8,7 +8,7 @@ are made up and any phone number is in the fictional 555-01xx range.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -185,3 +185,13 @@ def reset_database(database_url: str) -> sa.engine.Engine:
     metadata.drop_all(engine)
     SQLTrackerStore.Base.metadata.drop_all(engine)
     return engine
+
+
+def stored_database(
+    database_url: str, conversations: Mapping[str, Sequence[Event]]
+) -> Iterator[sa.engine.Engine]:
+    """For a fixture: an emptied database holding `conversations`, disposed of afterwards."""
+    engine = reset_database(database_url)
+    store(database_url, conversations)
+    yield engine
+    engine.dispose()

@@ -24,9 +24,9 @@ from tests.support.review_data import (
     SCRIPT_PAYLOAD,
     at,
     bot,
-    reset_database,
     sample_conversations,
     store,
+    stored_database,
     visitor,
 )
 
@@ -35,10 +35,7 @@ ALL_IDS = {"emergency-1", "crisis-1", "intake-1", "unanswered-1", "disliked-1", 
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[sa.engine.Engine]:
-    engine = reset_database(database_url)
-    store(database_url, sample_conversations())
-    yield engine
-    engine.dispose()
+    yield from stored_database(database_url, sample_conversations())
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from tests.support.review_data import (
     sample_conversations,
     slot,
     store,
+    stored_database,
     visitor,
 )
 
@@ -49,10 +50,8 @@ EXPECTED = {
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[sa.engine.Engine]:
-    engine = reset_database(database_url)
-    store(database_url, {**sample_conversations(), **bilingual_conversations()})
-    yield engine
-    engine.dispose()
+    conversations = {**sample_conversations(), **bilingual_conversations()}
+    yield from stored_database(database_url, conversations)
 
 
 @pytest.fixture

@@ -27,17 +27,14 @@ from tests.support.review_client import (
     sign_in,
     signed_in_client,
 )
-from tests.support.review_data import reset_database, sample_conversations, store
+from tests.support.review_data import sample_conversations, stored_database
 
 EMAIL = "ana@center.example"
 
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[sa.engine.Engine]:
-    engine = reset_database(database_url)
-    store(database_url, sample_conversations())
-    yield engine
-    engine.dispose()
+    yield from stored_database(database_url, sample_conversations())
 
 
 @pytest.fixture
