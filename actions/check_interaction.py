@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.guarded_action import GuardedAction
 from content.languages import SPANISH
+from nlu_components.drug_words import all_drug_words
 from nlu_components.substance_lexicon import (
     LIFE_THREATENING,
     NOT_LISTED,
@@ -35,8 +36,10 @@ OVERVIEW_RESPONSE = "utter_faq/interactions_overview"
 LIFE_THREATENING_RESPONSE = "utter_interaction_life_threatening"
 SHOULD_BE_AVOIDED_RESPONSE = "utter_interaction_should_be_avoided"
 NOT_LISTED_RESPONSE = "utter_interaction_not_listed"
-# The response for each category's `reply` in substances.yml (not_listed, like a name the
-# lexicon does not know, gets NOT_LISTED_RESPONSE with the name alone).
+# Words that are no drug name the project knows are the visitor's own: never shown back.
+NOT_RECOGNISED_RESPONSE = "utter_interaction_not_recognised"
+# The response for each category's `reply` in substances.yml (not_listed gets
+# NOT_LISTED_RESPONSE with the lexicon's name alone).
 RESPONSE_BY_REPLY = {
     LIFE_THREATENING: LIFE_THREATENING_RESPONSE,
     SHOULD_BE_AVOIDED: SHOULD_BE_AVOIDED_RESPONSE,
@@ -57,7 +60,7 @@ class InteractionAnswer:
 
     response: str
     substance: str  # the name, as recorded for staff
-    described: str  # what the response shows: "Xanax (another benzodiazepine)", "Alcohol"
+    described: str  # what the response shows: "Xanax (another benzodiazepine)", "Alcohol", ""
     listed: bool  # the answer says what the article says (not "ask your pharmacist")
 
 
@@ -88,13 +91,18 @@ def interaction_answers(
     """
     answers: list[InteractionAnswer] = []
     seen: set[str] = set()
+    known_drug_names = all_drug_words()
     named = [entity for entity in entities if entity.get("entity") == SUBSTANCE_ENTITY]
     for entity in sorted(named, key=lambda entity: entity.get("start", 0)):
         value = str(entity.get("value") or "").strip()
         if not value:
             continue
         substance = lexicon.lookup(value)
-        if substance is None or substance.category.reply == NOT_LISTED:
+        if substance is None and value.lower() not in known_drug_names:
+            name = shown_name(value)  # for staff only
+            answer = InteractionAnswer(NOT_RECOGNISED_RESPONSE, name, "", False)
+        elif substance is None or substance.category.reply == NOT_LISTED:
+            # A name of the lexicon (its `other_drug_names` too, "ibuprofen"): shown.
             name = shown_name(substance.name if substance else value)
             answer = InteractionAnswer(NOT_LISTED_RESPONSE, name, name, False)
         else:

@@ -2,16 +2,24 @@
 
 Standard Rasa widgets (botfront's rasa-webchat 1.0.x, socket.io client 3.x or 4.x)
 connect to it like to Rasa's own `socketio` channel: same events, same session
-persistence. Two differences:
+persistence, over WebSocket or HTTP long-polling. The differences:
 
-- only the origins in `cors_allowed_origins` may connect (Rasa's channel allows any);
+- only the origins in `cors_allowed_origins` may connect (Rasa's channel allows any), and
+  this channel is the only CORS layer of its paths (`cors_headers`): Sanic-CORS, which
+  `rasa run --cors` adds to every path, leaves them alone, so a polling response carries
+  one `Access-Control-Allow-Origin`, as browsers require;
+- conversation ids are issued by the server and carry their own proof
+  (channels/conversation_ids.py); each socket holds one conversation and has an event
+  allowance, and new conversations are capped per minute (channels/socket_sessions.py);
 - `POST /webhooks/chat_widget/feedback` records a visitor's 👍 / 👎 on an answer as
   an `answer_feedback` slot event in the conversation, for the staff review app;
 - messages pass the same guards as the REST channel (channels/message_guard.py):
   length limit, rate limit per conversation, typed `/intent` only when offered;
-- each `bot_uttered` of a domain response carries `lang` ("en" / "es"): "es" for a Spanish
-  variation (its `metadata: {language: es}` in domain.yml), else "en", so that the widget
-  can mark it for screen readers and follow the conversation's language.
+- each `bot_uttered` of a domain response carries `metadata: {"language": "en" | "es"}`:
+  "es" for a Spanish variation (its `metadata: {language: es}` in domain.yml), else "en",
+  so that the widget can mark it for screen readers and follow the conversation's
+  language. In `metadata`, which standard widgets set aside: rasa-webchat shows a text
+  message only if it has no other key than `text` (and `metadata`).
 
 Session persistence needs python-socketio < 5.10 with Rasa 3.6.21 (see
 requirements.in); tests/integration/test_chat_widget_socketio.py catches the regression.
@@ -30,16 +38,25 @@ from rasa.shared.core.events import BotUttered, SlotSet
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sanic_cors.core import SANIC_CORS_EVALUATED
 
 from channels import rasa_fixes
-from channels.message_guard import RateLimiter, socket_message_problem, socket_session_problem
+from channels.conversation_ids import ConversationIds
+from channels.message_guard import (
+    TOO_MANY_RESPONSE,
+    RateLimiter,
+    socket_message_problem,
+    socket_session_problem,
+)
 from channels.screening import (
+    Screened,
     reply_language,
     request_json,
     response_text,
     screen_message,
     with_conversation_language,
 )
+from channels.socket_sessions import SocketSessions
 from content.languages import ENGLISH, LANGUAGE_SLOT, known_language
 from storage.redaction import redact_text
 
@@ -49,6 +66,10 @@ FEEDBACK_SLOT = "answer_feedback"
 RATINGS = ("up", "down")
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_TEXT_LENGTH = 2000
+# Rasa's socket.io output sends each paragraph of a bot message as its own message.
+PARAGRAPH_BREAK = "\n\n"
+PREFLIGHT_MAX_AGE_SECONDS = "600"
+NO_SUCH_MESSAGE = "No such message in this conversation."
 
 
 def allowed_origins(setting: Any) -> list[str]:
@@ -91,17 +112,23 @@ def parse_feedback(body: Any) -> Feedback | str:
     return Feedback(session_id, rating, text.strip())
 
 
-def feedback_event(events: list[Any], feedback: Feedback) -> SlotSet | None:
-    """The slot event recording the rating of the latest bot message containing the text.
+def paragraphs(text: str | None) -> set[str]:
+    """The paragraphs of a bot message, as the widget shows them (one message each)."""
+    return {part.strip() for part in (text or "").strip().split(PARAGRAPH_BREAK)}
 
-    The widget shows each paragraph of a response as its own message, so the
-    rated text is found inside a BotUttered; stored conversations are redacted
-    (storage/redaction/), so the redacted text is looked for too. None if the
-    bot never said it.
+
+def feedback_event(events: list[Any], feedback: Feedback) -> SlotSet | None:
+    """The slot event recording the rating of the latest bot message the visitor rated.
+
+    The widget shows each paragraph of a response as its own message, so the rated
+    text must be one whole paragraph of a BotUttered (a part of one would let anyone
+    probe past replies a character at a time); stored conversations are redacted
+    (storage/redaction/), so the redacted text is looked for too. None if the bot
+    never said it.
     """
     wanted = {feedback.text, redact_text(feedback.text)}
     for event in reversed(events):
-        if isinstance(event, BotUttered) and any(text in (event.text or "") for text in wanted):
+        if isinstance(event, BotUttered) and wanted & paragraphs(event.text):
             return SlotSet(
                 FEEDBACK_SLOT,
                 {
@@ -128,7 +155,7 @@ def response_language(message: dict[str, Any]) -> str | None:
 
 
 class LanguageTaggedOutput(SocketIOOutput):
-    """Rasa's socket.io output, with `lang` on each part of a message that has a language."""
+    """Rasa's socket.io output, each part of a message stating the message's language."""
 
     def __init__(self, output: SocketIOOutput) -> None:
         super().__init__(output.sio, output.bot_message_evt)
@@ -144,12 +171,27 @@ class LanguageTaggedOutput(SocketIOOutput):
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
         if self.language and isinstance(response, dict):
-            response = {**response, "lang": self.language}
+            metadata = response.get("metadata")
+            metadata = metadata if isinstance(metadata, dict) else {}
+            response = {**response, "metadata": {**metadata, LANGUAGE_SLOT: self.language}}
         await super()._send_message(socket_id, response)
 
 
+def cors_headers(origin: str | None, origins: list[str]) -> dict[str, str]:
+    """The CORS headers of an answer to a page of `origin`: none unless it is allowed."""
+    if origin is None or origin.rstrip("/") not in origins:
+        return {"Vary": "Origin"}
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Methods": "POST, OPTIONS",
+        "Access-Control-Allow-Headers": "Content-Type",
+        "Access-Control-Max-Age": PREFLIGHT_MAX_AGE_SECONDS,
+        "Vary": "Origin",
+    }
+
+
 class ChatWidgetInput(SocketIOInput):
-    """Rasa's socket.io channel with allowed origins and a feedback endpoint."""
+    """Rasa's socket.io channel with allowed origins, server-issued ids and a feedback endpoint."""
 
     @classmethod
     def name(cls) -> str:
@@ -158,32 +200,48 @@ class ChatWidgetInput(SocketIOInput):
 
     origins: list[str] = []  # set by from_credentials; required before blueprint()
     rate_limiter: RateLimiter = RateLimiter()  # replaced per channel by from_credentials
+    sessions: SocketSessions | None = None  # set by from_credentials
     app: Any = None  # the Sanic app, kept when the server starts (for the agent)
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ChatWidgetInput:
-        """Rasa's socket.io settings, plus `cors_allowed_origins`, from credentials.yml."""
+        """Rasa's socket.io settings, plus our own (credentials.yml), checked at start-up."""
         rasa_fixes.install()
+        settings = credentials or {}
+        if not settings.get("session_persistence"):
+            raise ValueError("chat_widget: session_persistence must be true.")
         channel = super().from_credentials(credentials)
         assert isinstance(channel, ChatWidgetInput)
-        settings = credentials or {}
         channel.origins = allowed_origins(settings.get("cors_allowed_origins"))
         channel.rate_limiter = RateLimiter.from_settings(settings)
+        channel.sessions = SocketSessions.from_settings(settings)
         return channel
+
+    @property
+    def conversation_ids(self) -> ConversationIds:
+        """The issuer of this channel's conversation ids."""
+        if self.sessions is None:
+            raise ValueError("chat_widget: not configured (use from_credentials).")
+        return self.sessions.ids
 
     def guarded(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Callable[[UserMessage], Awaitable[Any]]:
-        """`on_new_message` behind the visitor-input guards."""
+        """`on_new_message` behind the visitor-input guards and the cap on new conversations."""
 
         async def guarded_on_new_message(message: UserMessage) -> None:
             if not isinstance(message.text, str):
                 logger.info("Ignored a socket.io message without text.")
                 return
             agent = self.app.ctx.agent
-            screened = await screen_message(
-                agent, self.rate_limiter, message.sender_id, message.text
-            )
+            assert self.sessions is not None
+            if self.sessions.may_start(message.sender_id):
+                screened = await screen_message(
+                    agent, self.rate_limiter, message.sender_id, message.text
+                )
+            else:
+                logger.warning("New conversations over the cap: a first message not read.")
+                screened = Screened(reply_response=TOO_MANY_RESPONSE, status=429)
             if screened.text is None:
                 logger.info("Widget message not processed: %s", screened.reply_response)
                 language = reply_language(message.text, message.metadata)
@@ -200,50 +258,122 @@ class ChatWidgetInput(SocketIOInput):
 
         return guarded_on_new_message
 
-    def drop_malformed(self, event: str, problem_of: Callable[[Any], str | None]) -> None:
-        """Puts a payload check in front of Rasa's handler of a socket.io event.
+    def hold_one_conversation_per_socket(self) -> None:
+        """Replaces Rasa's `session_request` and guards its message handler.
 
-        Rasa's handlers index whatever a client sends (`data["session_id"]`), so a
-        string, a list or a non-string id would raise inside the server.
+        Rasa's handlers confirm whatever id a client asks for and read messages naming any
+        conversation, and index whatever a client sends (`data["session_id"]`: a string,
+        a list or a non-string id would raise inside the server).
+        """
+        assert self.sio is not None and self.sessions is not None
+        sio, sessions, namespace = self.sio, self.sessions, self.namespace or "/"
+        handlers = sio.handlers[namespace]
+        rasa_message_handler = handlers[self.user_message_evt]
+        rasa_disconnect = handlers["disconnect"]
+
+        async def session_request(sid: str, data: Any = None) -> None:
+            problem = socket_session_problem(data)
+            if not problem and not sessions.allow_event(sid):
+                problem = "over the socket's allowance"
+            if problem:
+                logger.info("Dropped a socket.io session_request: %s.", problem)
+                return
+            previous = sessions.held_by(sid)
+            conversation_id = sessions.confirm(sid, (data or {}).get("session_id"))
+            if previous is not None and previous != conversation_id:
+                sio.leave_room(sid, previous, namespace=namespace)
+            sio.enter_room(sid, conversation_id, namespace=namespace)
+            await sio.emit("session_confirm", conversation_id, room=sid, namespace=namespace)
+
+        async def user_uttered(sid: str, data: Any = None) -> None:
+            problem = socket_message_problem(data)
+            if not problem and not sessions.allow_event(sid):
+                problem = "over the socket's allowance"
+            if not problem and data["session_id"] != sessions.held_by(sid):
+                problem = "not the socket's conversation"
+            if problem:
+                logger.info("Dropped a socket.io %s event: %s.", self.user_message_evt, problem)
+                return
+            await rasa_message_handler(sid, data)
+
+        async def disconnect(sid: str) -> None:
+            sessions.forget(sid)
+            await rasa_disconnect(sid)
+
+        handlers["session_request"] = session_request
+        handlers[self.user_message_evt] = user_uttered
+        handlers["disconnect"] = disconnect
+
+    def owns(self, path: str) -> bool:
+        """Whether a request path is this channel's (socket.io, or under /webhooks/chat_widget/)."""
+        socketio_path = "/" + (self.socketio_path or "socket.io").strip("/")
+        return path.startswith((socketio_path, f"/webhooks/{self.name()}/"))
+
+    def answer_cors_first(self, app: Any) -> None:
+        """Makes this channel the only CORS layer of its paths.
+
+        `rasa run` always installs Sanic-CORS on every path (with the `--cors` origins, or
+        none): its request middleware answers every preflight itself, and its response
+        middleware adds a second `Access-Control-Allow-Origin` to Engine.IO's, which
+        browsers refuse. Registered when the server starts, after Sanic-CORS, these run
+        before its own: preflights of our paths are answered here (the socket.io ones by
+        Engine.IO), and every answer of our paths is marked as already given its headers.
         """
         assert self.sio is not None
-        handlers = self.sio.handlers[self.namespace or "/"]
-        rasa_handler = handlers[event]
+        sio = self.sio
 
-        async def checked(sid: str, data: Any = None) -> Any:
-            problem = problem_of(data)
-            if problem:
-                logger.info("Dropped a socket.io %s event: %s.", event, problem)
+        async def preflight(request: Request) -> HTTPResponse | None:
+            if request.method != "OPTIONS" or not self.owns(request.path):
                 return None
-            return await rasa_handler(sid, data)
+            if request.path.startswith(f"/webhooks/{self.name()}/"):
+                return response.empty(
+                    headers=cors_headers(request.headers.get("origin"), self.origins)
+                )
+            return await sio.handle_request(request)
 
-        handlers[event] = checked
+        async def headers_given(request: Request, _response: Any) -> None:
+            if self.owns(request.path):
+                setattr(request.ctx, SANIC_CORS_EVALUATED, "1")
+
+        app.request_middleware.appendleft(preflight)  # before Sanic-CORS's, as it puts its own
+        app.register_middleware(headers_given, "response")  # response ones run newest first
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's socket.io blueprint, restricted to our origins, plus /feedback."""
-        if not self.origins:
-            raise ValueError("chat_widget: no allowed origins (use from_credentials).")
+        """Rasa's socket.io blueprint, restricted to our origins and ids, plus /feedback."""
+        if not self.origins or self.sessions is None:
+            raise ValueError("chat_widget: not configured (use from_credentials).")
         blueprint = super().blueprint(self.guarded(on_new_message))
 
         @blueprint.listener("before_server_start")
         async def keep_app(app: Any, _loop: Any) -> None:
             self.app = app
+            self.answer_cors_first(app)
 
         assert self.sio is not None
         # Rasa creates the server with cors_allowed_origins=[] (no origin check at
         # all); Engine.IO reads this attribute on every connection.
         self.sio.eio.cors_allowed_origins = self.origins
-        self.drop_malformed("session_request", socket_session_problem)
-        self.drop_malformed(self.user_message_evt, socket_message_problem)
+        self.hold_one_conversation_per_socket()
 
         @blueprint.route("/feedback", methods=["POST", "OPTIONS"])
         async def feedback(request: Request) -> HTTPResponse:
+            origin = request.headers.get("origin")
+            headers = cors_headers(origin, self.origins)
+            if origin is not None and "Access-Control-Allow-Origin" not in headers:
+                return response.json(
+                    {"error": "This website may not use the chat."}, status=403, headers=headers
+                )
             if request.method == "OPTIONS":
-                return response.empty()
+                return response.empty(headers=headers)
             parsed = parse_feedback(request_json(request))
             if isinstance(parsed, str):
-                return response.json({"error": parsed}, status=400)
-            return await record_feedback(request, parsed)
+                return response.json({"error": parsed}, status=400, headers=headers)
+            if not self.conversation_ids.is_genuine(parsed.session_id):
+                answer = response.json({"error": NO_SUCH_MESSAGE}, status=404)
+            else:
+                answer = await record_feedback(request, parsed)
+            answer.headers.update(headers)
+            return answer
 
         return blueprint
 
@@ -256,7 +386,7 @@ async def record_feedback(request: Request, feedback: Feedback) -> HTTPResponse:
             tracker = await agent.tracker_store.retrieve(feedback.session_id)
             event = feedback_event(list(tracker.events), feedback) if tracker else None
             if event is None:
-                return response.json({"error": "No such message in this conversation."}, 404)
+                return response.json({"error": NO_SUCH_MESSAGE}, 404)
             tracker.update(event)
             await agent.tracker_store.save(tracker)
     except Exception as error:  # noqa: BLE001 - a storage failure is logged and reported as 503

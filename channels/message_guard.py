@@ -5,6 +5,10 @@ Used by both channels (channels/guarded_rest.py, channels/chat_widget.py):
 - `validate_rest_body`: the REST body must be a JSON object with a string
   `message`, a well-formed `sender` and, if any, small `metadata` (see
   `metadata_problem`); anything else is a 400 with a clear error.
+- `sender_problem`: a conversation id is stored as it is (events, review tables,
+  exports, audit log), so one that redaction would change (an e-mail address, a
+  phone number, ...: storage/redaction/) is refused, by the REST channel and
+  socket.io alike.
 - `clean_text`: control, zero-width and bidirectional-override characters are
   removed (they can hide text from staff or spoof the review app's display), and
   so are lone surrogates (half an emoji, which the NLU cannot read).
@@ -29,6 +33,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from storage.redaction import redact_text
 
 MAX_MESSAGE_LENGTH = 1_000
 SENDER_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
@@ -59,6 +65,29 @@ MAX_METADATA_DEPTH = 20
 MAX_METADATA_LENGTH = 10_000  # characters of its JSON
 
 
+SENDER_FORMAT = (
+    "sender must be a conversation id of 1 to 128 letters, digits or . _ : @ - characters."
+)
+PERSONAL_SENDER = (
+    "sender must be an opaque conversation id, not personal data such as an e-mail address "
+    "or phone number."
+)
+
+
+def sender_problem(sender: Any) -> str | None:
+    """What is wrong with a conversation id (REST `sender`, socket.io `session_id`), or None.
+
+    It must match SENDER_ID, and hold nothing redaction would remove: conversation ids are
+    stored unredacted, so "dana@example.com" or "8165550142" would put a visitor's e-mail
+    address or phone number in the database, the review app, its exports and audit log.
+    """
+    if not isinstance(sender, str) or not SENDER_ID.match(sender):
+        return SENDER_FORMAT
+    if redact_text(sender) != sender:
+        return PERSONAL_SENDER
+    return None
+
+
 @dataclass(frozen=True)
 class RestRequest:
     """A valid REST channel request."""
@@ -73,10 +102,9 @@ def validate_rest_body(body: Any) -> RestRequest | str:
     if not isinstance(body, dict):
         return 'Send a JSON object: {"sender": "<conversation id>", "message": "<text>"}.'
     sender, message, metadata = body.get("sender"), body.get("message"), body.get("metadata")
-    if not isinstance(sender, str) or not SENDER_ID.match(sender):
-        return (
-            "sender must be a conversation id of 1 to 128 letters, digits or . _ : @ - characters."
-        )
+    problem = sender_problem(sender)
+    if problem or not isinstance(sender, str):
+        return problem or SENDER_FORMAT
     if not isinstance(message, str):
         return "message must be a string: the visitor's text."
     if metadata_problem(metadata):
@@ -125,17 +153,22 @@ def socket_session_problem(data: Any) -> str | None:
     if not isinstance(data, dict):
         return "not an object"
     session_id = data.get("session_id")
-    if session_id is not None and not (isinstance(session_id, str) and SENDER_ID.match(session_id)):
-        return "malformed session_id"
-    return None
+    if session_id is None:
+        return None
+    # A well-formed id is only a wish: the channel confirms it only if it issued it, and
+    # else issues a new one (channels/socket_sessions.py), so personal data asked for as an
+    # id is never stored: the visitor gets a new conversation instead.
+    return "malformed session_id" if sender_problem(session_id) == SENDER_FORMAT else None
 
 
 def socket_message_problem(data: Any) -> str | None:
     """What is wrong with a socket.io `user_uttered` payload, or None if it is fine."""
     if not isinstance(data, dict):
         return "not an object"
-    session_id = data.get("session_id")
-    if not (isinstance(session_id, str) and SENDER_ID.match(session_id)):
+    problem = sender_problem(data.get("session_id"))
+    if problem == PERSONAL_SENDER:
+        return "session_id is personal data, not an opaque conversation id"
+    if problem:
         return "missing or malformed session_id"
     if not isinstance(data.get("message"), str):
         return "message is not a string"

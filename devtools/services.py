@@ -35,11 +35,19 @@ def postgres_bin() -> Path:
 
 
 class PostgresServer:
-    """initdb once, then start and stop (the data survives a stop, as in an outage)."""
+    """initdb once, then start and stop (the data survives a stop, as in an outage).
 
-    def __init__(self, directory: Path, port: int | None = None) -> None:
+    Without `password` every connection over TCP is trusted (the tests' throw-away
+    servers); with it, TCP connections need the role's password (SCRAM), as in a
+    deployment, and `postgres` has that password.
+    """
+
+    def __init__(
+        self, directory: Path, port: int | None = None, password: str | None = None
+    ) -> None:
         self.directory = directory
         self.port = port or free_port()
+        self.password = password
         self.binaries = postgres_bin()
         self.data = directory / "data"
         self._as_server_user: list[str] = []
@@ -48,8 +56,9 @@ class PostgresServer:
 
     @property
     def url(self) -> str:
-        """The SQLAlchemy URL of its `postgres` database."""
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        """The SQLAlchemy URL of its `postgres` database, as the superuser `postgres`."""
+        credentials = "postgres" if self.password is None else f"postgres:{self.password}"
+        return f"postgresql://{credentials}@127.0.0.1:{self.port}/postgres"
 
     def _run(self, *command: str | Path) -> None:
         completed = subprocess.run(
@@ -59,20 +68,30 @@ class PostgresServer:
             raise ServiceError(f"{Path(command[0]).name} failed: {completed.stderr.decode()}")
 
     def initialise(self) -> None:
-        """Creates the cluster (trust authentication on 127.0.0.1, UTF-8)."""
+        """Creates the cluster (UTF-8; trust or password authentication on 127.0.0.1)."""
         self.directory.mkdir(parents=True, exist_ok=True)
         if self._as_server_user:
             shutil.chown(self.directory, "postgres", "postgres")
-        self._run(
-            self.binaries / "initdb",
-            "-D",
-            self.data,
-            "--auth=trust",
-            "-U",
-            "postgres",
-            "-E",
-            "UTF8",
-        )
+        authentication = ["--auth=trust"]
+        password_file = self.directory / "superuser-password"
+        if self.password is not None:
+            password_file.write_text(self.password + "\n", encoding="utf-8")
+            password_file.chmod(0o600)
+            if self._as_server_user:
+                shutil.chown(password_file, "postgres", "postgres")
+            # The Unix socket, in this server's own directory, stays trusted.
+            authentication = [
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                f"--pwfile={password_file}",
+            ]
+        try:
+            self._run(
+                self.binaries / "initdb", "-D", self.data, *authentication,
+                "-U", "postgres", "-E", "UTF8",
+            )  # fmt: skip
+        finally:
+            password_file.unlink(missing_ok=True)
 
     def start(self) -> None:
         """Starts the server and waits until it accepts connections."""
@@ -137,11 +156,14 @@ class RedisServer:
 
 
 @contextmanager
-def postgres_server() -> Iterator[PostgresServer]:
-    """A started PostgreSQL server in a temporary directory; the caller may stop and restart it."""
+def postgres_server(password: str | None = None) -> Iterator[PostgresServer]:
+    """A started PostgreSQL server in a temporary directory; the caller may stop and restart it.
+
+    With `password`, connections need passwords (PostgresServer).
+    """
     directory = Path(tempfile.mkdtemp(prefix="pg-test-"))
     try:
-        server = PostgresServer(directory)
+        server = PostgresServer(directory, password=password)
         server.initialise()
         server.start()
         try:

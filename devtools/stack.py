@@ -6,6 +6,10 @@ instances that share a PostgreSQL tracker store and a Redis lock store; one
 action server; the staff review app on its own port. Everything listens on
 127.0.0.1 and lives in a work directory that is removed at the end.
 
+PostgreSQL has the deployment's least-privilege roles (review/database_roles.py), with
+passwords: the Rasa instances sign in as `clinic_rasa`, the review app as
+`clinic_review`; each process is given only its own database URL.
+
 `scripts/run_stack.py` runs it until Ctrl-C; the tests drive the same `Stack`
 (tests/integration/test_multi_instance.py): they stop PostgreSQL, kill a Rasa
 instance, and talk to each instance directly.
@@ -36,6 +40,8 @@ VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx" / "chat.conf.template"
 STARTUP_LIMIT_SECONDS = 300
 UNAVAILABLE_RESPONSE = "utter_something_went_wrong"
+# Set per process (its own role's URL), never inherited from the caller's environment.
+DATABASE_VARIABLES = frozenset({"CONVERSATIONS_DB_URL", "REVIEW_DATABASE_URL"})
 
 
 def nginx_quoted(text: str) -> str:
@@ -133,11 +139,24 @@ class Stack:
         self.api_token = api_token
         # Its own top-level directory: as root, PostgreSQL runs as `postgres`, who
         # may not be able to reach into `directory`.
-        self.postgres = PostgresServer(Path(tempfile.mkdtemp(prefix="stack-postgres-")))
+        self.postgres = PostgresServer(
+            Path(tempfile.mkdtemp(prefix="stack-postgres-")), password=secrets.token_hex(32)
+        )
+        # Imported here, not at the top: deploy/docker-compose.yml's nginx-error-pages
+        # imports this module for write_error_pages from an image without review/.
+        from review.database_roles import LOGIN_ROLES, RASA, RETENTION, REVIEW, role_url
+
+        self.database_passwords = {role: secrets.token_hex(32) for role in LOGIN_ROLES}
+        self.rasa_database_url, self.review_database_url, self.retention_database_url = (
+            role_url(self.postgres.url, role, self.database_passwords[role])
+            for role in (RASA, REVIEW, RETENTION)
+        )
         self.redis = RedisServer(directory / "redis")
         self.rasa: list[subprocess.Popen[bytes] | None] = [None] * instances
         self._others: list[subprocess.Popen[bytes]] = []
         self.action_server_token = secrets.token_hex(32)
+        # Signs the widget's conversation ids: the same for every Rasa instance.
+        self.conversation_id_secret = secrets.token_hex(32)
 
     @property
     def url(self) -> str:
@@ -154,11 +173,13 @@ class Stack:
         return f"http://127.0.0.1:{self.rasa_ports[instance]}"
 
     def environment(self) -> dict[str, str]:
-        """What every process of the stack is configured with."""
+        """What every process of the stack is configured with (database URLs: `_spawn`)."""
         origins = f"{self.url},http://localhost:{self.port}"
+        inherited = {
+            name: value for name, value in os.environ.items() if name not in DATABASE_VARIABLES
+        }
         return {
-            **os.environ,
-            "CONVERSATIONS_DB_URL": self.postgres.url,
+            **inherited,
             "LOCK_STORE_TYPE": "storage.lock_store.AtomicRedisLockStore",
             "REDIS_HOST": "127.0.0.1",
             "REDIS_PORT": str(self.redis.port),
@@ -170,7 +191,6 @@ class Stack:
             "BOT_URL": self.url,
             "WIDGET_PORT": str(self.website_port),
             "REVIEW_PORT": str(self.review_port),
-            "REVIEW_DATABASE_URL": self.postgres.url,
             "REVIEW_SECRET_KEY": os.environ.get("REVIEW_SECRET_KEY", secrets.token_hex(32)),
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "RASA_TELEMETRY_ENABLED": "false",
@@ -187,6 +207,9 @@ class Stack:
         """Starts everything, in dependency order, and waits until each answers."""
         self.postgres.initialise()
         self.postgres.start()
+        from review.database_roles import provision  # (see __init__)
+
+        provision(self.postgres.url, self.database_passwords)
         self.redis.start()
         actions = self._spawn(
             "actions",
@@ -198,7 +221,11 @@ class Stack:
         for instance in range(len(self.rasa_ports)):
             self.start_rasa(instance, wait=False)
         website = self._spawn("website", [str(VENV_BIN / "python"), "scripts/serve_widget.py"])
-        review = self._spawn("review", [str(VENV_BIN / "python"), "-m", "review.serve"])
+        review = self._spawn(
+            "review",
+            [str(VENV_BIN / "python"), "-m", "review.serve"],
+            {"REVIEW_DATABASE_URL": self.review_database_url},
+        )
         self._others += [website, review]
         wait_for(f"http://127.0.0.1:{self.action_port}/health", actions, self.logs / "actions.log")
         wait_for(f"http://127.0.0.1:{self.website_port}/", website, self.logs / "website.log")
@@ -209,15 +236,21 @@ class Stack:
 
     def start_rasa(self, instance: int, wait: bool = True) -> None:
         """Starts one Rasa instance on 127.0.0.1 (HTTP API only with the tests' token)."""
-        origins = self.environment()["WIDGET_ORIGINS"].split(",")
         api = ["--enable-api", "--auth-token", self.api_token] if self.api_token else []
         command = [
             str(VENV_BIN / "rasa"), "run", "--model", "models",
             "--interface", "127.0.0.1", "--port", str(self.rasa_ports[instance]),
             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-            *api, "--cors", *origins,
+            *api,
         ]  # fmt: skip
-        self.rasa[instance] = self._spawn(f"rasa-{instance + 1}", command)
+        self.rasa[instance] = self._spawn(
+            f"rasa-{instance + 1}",
+            command,
+            {
+                "CONVERSATIONS_DB_URL": self.rasa_database_url,
+                "CONVERSATION_ID_SECRET": self.conversation_id_secret,
+            },
+        )
         if wait:
             self.wait_for_rasa(instance)
 

@@ -2,17 +2,21 @@
 
 Every page but the sign-in page needs a signed-in, active staff account whose
 session is still open server-side (review.sessions: signing out ends it, and it
-ends anyway REVIEW_SESSION_HOURS after signing in); every form carries a CSRF
-token; the audit log records sign-ins, conversation views, changes and exports.
-Pages are sent with a strict Content-Security-Policy and never cached, and all
-stored text is escaped by Jinja's autoescaping. Referrer-Policy is same-origin:
-behind HTTPS, Flask-WTF also requires a same-origin Referer on every form, and
-other sites are never told our URLs (which may hold conversation ids).
+ends anyway REVIEW_SESSION_HOURS after signing in); the audit log and bulk export
+are for administrators. Sign-in attempts are limited per client address
+(review.login_limit). Every form carries a CSRF token; the audit log records
+sign-ins, every page read (dashboard, list and searches, transcripts, reports, the
+log itself), changes and exports. Pages are sent with a strict
+Content-Security-Policy and never cached, and all stored text is escaped by Jinja's
+autoescaping. Referrer-Policy is same-origin: behind HTTPS, Flask-WTF also requires
+a same-origin Referer on every form, and other sites are never told our URLs (which
+may hold conversation ids). Behind HTTPS, every response also carries HSTS.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,7 +42,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as BaseResponse
 
-from review import accounts, audit, charts, dashboard, export, sessions, similarity
+from review import accounts, audit, charts, dashboard, export, login_limit, sessions, similarity
 from review.conversations import (
     FLAGS,
     LANGUAGES,
@@ -65,7 +69,8 @@ logger = logging.getLogger(__name__)
 
 # Endpoints reachable without signing in. Everything else refuses (tests enumerate the routes).
 PUBLIC_ENDPOINTS = frozenset({"login", "static"})
-ADMIN_ENDPOINTS = frozenset({"audit_log"})
+# Endpoints for administrators only, and what a refusal is written to the audit log as.
+ADMIN_ENDPOINTS = {"audit_log": "refused audit log", "export_conversations": "refused export"}
 UNANSWERED_LIMIT = 2_000
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -78,6 +83,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
+# Only with REVIEW_HTTPS=true: browsers then refuse plain HTTP to the staff host for a year.
+HSTS = "max-age=31536000"
 
 csrf = CSRFProtect()
 
@@ -105,8 +112,11 @@ def create_app(
     )
     if settings.https:
         # nginx's X-Forwarded-Proto and -Host: the scheme and host the browser used, which
-        # Flask-WTF's strict check compares the Referer with.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)  # type: ignore[method-assign]
+        # Flask-WTF's strict check compares the Referer with; and the last X-Forwarded-For
+        # address, the one nginx saw (the sign-in limit's client address).
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=1, x_proto=1, x_host=1
+        )
     engine = engine or sa.create_engine(settings.database_url, pool_pre_ping=True)
     create_tables(engine)
     app.extensions["review_engine"] = engine
@@ -187,6 +197,9 @@ def _require_signed_in_staff() -> BaseResponse | None:
     session["last_seen"] = now
     g.member = member
     if request.endpoint in ADMIN_ENDPOINTS and not member.is_admin:
+        audit.record(
+            _engine(), member.email, ADMIN_ENDPOINTS[request.endpoint], target=request.path
+        )
         abort(403)
     return None
 
@@ -194,6 +207,8 @@ def _require_signed_in_staff() -> BaseResponse | None:
 def _security_headers(response: Response) -> Response:
     for header, value in SECURITY_HEADERS.items():
         response.headers.setdefault(header, value)
+    if _settings().https:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 
@@ -265,6 +280,26 @@ def _actor() -> str:
     return member.email
 
 
+def _login_limit() -> login_limit.LoginLimit:
+    settings = _settings()
+    return login_limit.LoginLimit(settings.login_attempts, settings.login_window_minutes * 60.0)
+
+
+def _too_many_attempts(retry_after_seconds: float) -> Response:
+    """The polite refusal: says nothing about the account, only when to try again."""
+    minutes = max(1, math.ceil(retry_after_seconds / 60))
+    logger.info("Staff sign-in refused: too many attempts from this address")
+    page = render_template(
+        "error.html",
+        title="Too many sign-in attempts",
+        message=(
+            "Too many sign-in attempts from this network; try again in "
+            f"{minutes} minute{'' if minutes == 1 else 's'}."
+        ),
+    )
+    return Response(page, status=429, headers={"Retry-After": str(math.ceil(retry_after_seconds))})
+
+
 def _register_routes(app: Flask) -> None:
     route: Callable[..., Callable[[Callable[..., Any]], Callable[..., Any]]] = app.route
 
@@ -274,12 +309,24 @@ def _register_routes(app: Flask) -> None:
             return render_template("login.html")
         email = request.form.get("email", "")
         now = _now()
+        admission = login_limit.admit(_engine(), request.remote_addr, now, _login_limit())
+        if admission.attempt_id is None:
+            return _too_many_attempts(admission.retry_after_seconds)
         result = accounts.sign_in(_engine(), email, request.form.get("password", ""), now)
         actor = accounts.normalise_email(email)[:255] or "(blank)"
         if result.member is None:
             audit.record(_engine(), actor, "sign-in failed", detail=result.outcome.value)
             if result.locked_now:
                 audit.record(_engine(), actor, "account locked", detail="too many failed sign-ins")
+            if admission.last_allowed:
+                audit.record(
+                    _engine(),
+                    actor,
+                    "address limited",
+                    target=request.remote_addr or "",
+                    detail=f"{_settings().login_attempts} failed sign-ins from this address in "
+                    f"{_settings().login_window_minutes} minutes",
+                )
             logger.info("Staff sign-in refused: %s", result.outcome.value)
             flash(
                 "The e-mail or password is wrong, or the account is locked or disabled. "
@@ -287,6 +334,7 @@ def _register_routes(app: Flask) -> None:
                 f"{accounts.LOCKOUT_SECONDS // 60} minutes."
             )
             return render_template("login.html", email=email), 401
+        login_limit.forget(_engine(), admission.attempt_id)
         sessions.end(_engine(), str(session.get("token", "")))  # this browser's previous one
         session.clear()
         session.permanent = True
@@ -312,6 +360,7 @@ def _register_routes(app: Flask) -> None:
         refresh_index(_engine())
         days = _period_days()
         data = dashboard.build_dashboard(_engine(), _settings().timezone, days)
+        audit.record(_engine(), _actor(), "viewed dashboard", detail=f"last {days} days")
         figures = [
             charts.bar_chart(
                 [charts.Point(day, count) for day, count in data.conversations_per_day],
@@ -358,6 +407,15 @@ def _register_routes(app: Flask) -> None:
             flash(problem)
         page = list_conversations(
             _engine(), chosen, _settings().timezone, request.args.get("page", 1, type=int) or 1
+        )
+        audit.record(
+            _engine(),
+            _actor(),
+            "viewed conversation list"
+            if chosen == ConversationFilter()
+            else "searched conversations",
+            target=chosen.describe(),
+            detail=f"page {page.page} of {page.pages}, {page.total} conversations",
         )
         return render_template(
             "conversations.html",
@@ -480,5 +538,6 @@ def _register_routes(app: Flask) -> None:
     def audit_log() -> str:
         page = max(request.args.get("page", 1, type=int) or 1, 1)
         entries, total = audit.entries(_engine(), page)
+        audit.record(_engine(), _actor(), "viewed audit log", detail=f"page {page}")
         pages = max(1, -(-total // audit.PAGE_SIZE))
         return render_template("audit.html", entries=entries, page=page, pages=pages, total=total)

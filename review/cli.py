@@ -6,6 +6,7 @@
     .venv/bin/python -m review.cli list-accounts
     .venv/bin/python -m review.cli export --format csv --flag emergency --from 2026-11-01 -o out.csv
     .venv/bin/python -m review.cli export --format json --language es -o spanish.json
+    .venv/bin/python -m review.cli verify-audit-log   # exit status 1 if the chain is broken
 
 Passwords are asked for twice without echo, or read from standard input with
 --password-stdin (scripts); never given as an argument (it would stay in the
@@ -65,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
         if name in ("create-account", "set-password"):
             command.add_argument("--password-stdin", action="store_true")
     commands.add_parser("list-accounts")
+    commands.add_parser(
+        "verify-audit-log", help="check the audit log's hash chain; report the first broken link"
+    )
     exporting = commands.add_parser(
         "export", help="export conversations (written to the audit log)"
     )
@@ -124,6 +128,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         create_tables(engine)
         if arguments.command == "export":
             return _export(engine, arguments)
+        if arguments.command == "verify-audit-log":
+            check = audit.verify(engine)
+            print(check.summary(), file=sys.stdout if check.intact else sys.stderr)
+            outcome = "intact" if check.intact else f"broken at entry #{check.broken_at}"
+            audit.record(engine, f"cli:{getpass.getuser()}", "verified audit log", detail=outcome)
+            return 0 if check.intact else 1
         if arguments.command == "list-accounts":
             for account in accounts.list_accounts(engine):
                 state = "active" if account["is_active"] else "disabled"

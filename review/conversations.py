@@ -150,10 +150,15 @@ class ConversationFilter:
         return {name: value for name, value in query.items() if value}
 
     def describe(self) -> str:
-        """A short description for the audit log (search text left out: it may be sensitive)."""
+        """A short description for the audit log.
+
+        The search text is left out, only its length is kept: staff may type a visitor's
+        words or a name, and a keyed hash of a short name would be guessed by whoever
+        holds the key.
+        """
         parts = [f"{name}={value}" for name, value in self.to_query().items() if name != "q"]
         if self.text:
-            parts.append("q=(text search)")
+            parts.append(f"q=(text search, {len(self.text)} characters)")
         return ", ".join(parts) or "all conversations"
 
     def conditions(self, timezone: tzinfo) -> list[sa.sql.ColumnElement[bool]]:

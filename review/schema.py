@@ -17,13 +17,15 @@ import sqlalchemy as sa
 
 metadata = sa.MetaData()
 
-# Rasa's SQLTrackerStore table, declared here only to be read (never created by us).
+# Rasa's SQLTrackerStore table, as Rasa declares it (same columns and index). The app only
+# reads it; on PostgreSQL with least-privilege roles the schema owner creates it
+# (review.database_roles), since the Rasa role may not create tables.
 rasa_metadata = sa.MetaData()
 events = sa.Table(
     "events",
     rasa_metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("sender_id", sa.String(255), nullable=False),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
     sa.Column("type_name", sa.String(255), nullable=False),
     sa.Column("timestamp", sa.Float),
     sa.Column("intent_name", sa.String(255)),
@@ -68,6 +70,24 @@ audit_log = sa.Table(
     sa.Column("action", sa.String(64), nullable=False),
     sa.Column("target", sa.String(255), nullable=False, default=""),
     sa.Column("detail", sa.Text, nullable=False, default=""),
+    # The hash chain (review.audit): the previous entry's `hash`, and the SHA-256 of this
+    # entry's content and `prev_hash`. NULL only in entries written before the chain
+    # existed, until create_tables chains them.
+    sa.Column("prev_hash", sa.String(64)),
+    sa.Column("hash", sa.String(64)),
+)
+
+# One row per sign-in attempt on /login that is under way or failed, by client address
+# (review.login_limit): the per-address limit is counted here so that every app worker
+# shares it. Successful attempts are deleted; rows older than the window are deleted on
+# the way.
+login_attempts = sa.Table(
+    "review_login_attempt",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("address", sa.String(64), nullable=False),
+    sa.Column("at", sa.Float, nullable=False, index=True),
+    sa.Index("ix_review_login_attempt_address_at", "address", "at"),
 )
 
 # One row per conversation (Rasa sender_id), kept up to date by review.indexer.
@@ -155,11 +175,14 @@ CONVERSATION_TABLES = (
 
 
 # Columns added after their table was first released: a database created before them
-# gets them from create_tables (each has a server default, so existing rows are valid).
+# gets them from create_tables (each has a server default or may be NULL, so existing rows
+# are valid).
 ADDED_COLUMNS = (
     (conversations, "language"),
     (conversations, "languages"),
     (messages, "language"),
+    (audit_log, "prev_hash"),
+    (audit_log, "hash"),
 )
 
 
@@ -167,14 +190,18 @@ def create_tables(engine: sa.engine.Engine) -> None:
     """Creates the review_* tables and columns that do not exist yet (Rasa creates `events`).
 
     Then fills the language columns of conversations indexed before those columns
-    existed (once; review.indexer.index_languages_once).
+    existed (once; review.indexer.index_languages_once), and chains the audit entries
+    written before the hash chain existed (review.audit.chain_earlier_entries).
     """
     metadata.create_all(engine)
     for table, name in ADDED_COLUMNS:
         _add_column(engine, table, name)
-    from review.indexer import index_languages_once  # the indexer imports this module
+    # Both modules import this one.
+    from review.audit import chain_earlier_entries
+    from review.indexer import index_languages_once
 
     index_languages_once(engine)
+    chain_earlier_entries(engine)
 
 
 def _has_column(engine: sa.engine.Engine, table: sa.Table, name: str) -> bool:

@@ -4,8 +4,9 @@ REVIEW_DATABASE_URL (default CONVERSATIONS_DB_URL, default the SQLite file the b
 writes), REVIEW_SECRET_KEY (at least 32 characters; default: a random key kept in
 `.review-secret`, readable only by its owner), REVIEW_HTTPS=true behind an HTTPS proxy (Secure
 cookies), REVIEW_IDLE_MINUTES (30: sessions end after this long without activity),
-REVIEW_SESSION_HOURS (12: and this long after signing in, however active), and
-the center's time zone from clinic.yml.
+REVIEW_SESSION_HOURS (12: and this long after signing in, however active),
+REVIEW_LOGIN_ATTEMPTS (10) failed sign-ins per client address in REVIEW_LOGIN_WINDOW_MINUTES
+(15; review.login_limit), and the center's time zone from clinic.yml.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class ReviewSettings:
     https: bool = False
     idle_minutes: int = 30
     session_hours: int = 12
+    login_attempts: int = 10
+    login_window_minutes: int = 15
 
 
 # A key shorter than this can be guessed offline from one signed cookie (#17, point 8).
@@ -70,17 +73,21 @@ def settings_from_environment(
 ) -> ReviewSettings:
     """The settings of this deployment (raises ValueError with a clear message if invalid)."""
     environ = os.environ if environ is None else environ
-    idle = environ.get("REVIEW_IDLE_MINUTES", "30")
-    if not idle.isdigit() or int(idle) < 1:
-        raise ValueError("REVIEW_IDLE_MINUTES must be a whole number of minutes, at least 1.")
-    hours = environ.get("REVIEW_SESSION_HOURS", "12")
-    if not hours.isdigit() or int(hours) < 1:
-        raise ValueError("REVIEW_SESSION_HOURS must be a whole number of hours, at least 1.")
     return ReviewSettings(
         database_url=database_url(environ),
         secret_key=_secret_key(environ, secret_file),
         timezone=load_settings(environ=environ).hours.timezone,
         https=environ.get("REVIEW_HTTPS", "").lower() in ("1", "true", "yes"),
-        idle_minutes=int(idle),
-        session_hours=int(hours),
+        idle_minutes=_whole_number(environ, "REVIEW_IDLE_MINUTES", 30, "minutes"),
+        session_hours=_whole_number(environ, "REVIEW_SESSION_HOURS", 12, "hours"),
+        login_attempts=_whole_number(environ, "REVIEW_LOGIN_ATTEMPTS", 10, "attempts"),
+        login_window_minutes=_whole_number(environ, "REVIEW_LOGIN_WINDOW_MINUTES", 15, "minutes"),
     )
+
+
+def _whole_number(environ: Mapping[str, str], name: str, default: int, unit: str) -> int:
+    """The variable as a whole number, at least 1 (its default if unset)."""
+    value = environ.get(name, str(default))
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name} must be a whole number of {unit}, at least 1.")
+    return int(value)

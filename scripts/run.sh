@@ -4,8 +4,12 @@
 # Ctrl-C stops them all.
 # Ports: RASA_PORT (5005), ACTION_PORT (5055), WIDGET_PORT (8000).
 # WIDGET_ORIGINS: the website origins allowed to use the bot (comma-separated).
+# RASA_HOST (127.0.0.1): where Rasa listens; its REST channel and health check are for
+#   tools and tests on this machine (deployments put nginx in front: deploy/).
 # RASA_API_TOKEN: if set, Rasa's HTTP API is enabled with this token (tests).
-# ACTION_SERVER_TOKEN: shared by Rasa and the action server (random per start if unset).
+# ACTION_SERVER_TOKEN: shared by Rasa and the action server only (random per start if unset).
+# CONVERSATION_ID_SECRET: signs the widget's conversation ids (random per start if unset,
+#   so a restart starts widget conversations afresh).
 # CONVERSATIONS_DB_URL: where conversations are stored, redacted (SQLite file by default).
 # REVIEW_PORT (8100): the staff review app (review/), on 127.0.0.1 unless REVIEW_HOST is set.
 # LOCK_STORE_TYPE (in_memory) and REDIS_HOST/PORT/DB/PASSWORD: endpoints.yml's lock store.
@@ -16,9 +20,13 @@ RASA_PORT=${RASA_PORT:-5005}
 ACTION_PORT=${ACTION_PORT:-5055}
 export WIDGET_PORT=${WIDGET_PORT:-8000}
 export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:$ACTION_PORT/webhook}
+random_secret() { .venv/bin/python -c 'import secrets; print(secrets.token_hex(32))'; }
 # The action server only answers requests carrying this token (rasa_sdk_plugins/),
-# and listens on 127.0.0.1 unless ACTION_HOST says otherwise.
-export ACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN:-$(.venv/bin/python -c 'import secrets; print(secrets.token_hex(32))')}
+# and listens on 127.0.0.1 unless ACTION_HOST says otherwise. The token, and the
+# secret of the conversation ids, go to the processes that use them, not the others.
+action_server_token=${ACTION_SERVER_TOKEN:-$(random_secret)}
+conversation_id_secret=${CONVERSATION_ID_SECRET:-$(random_secret)}
+unset ACTION_SERVER_TOKEN CONVERSATION_ID_SECRET
 export WIDGET_ORIGINS=${WIDGET_ORIGINS:-http://localhost:$WIDGET_PORT,http://127.0.0.1:$WIDGET_PORT}
 export BOT_URL=${BOT_URL:-http://localhost:$RASA_PORT}
 export CONVERSATIONS_DB_URL=${CONVERSATIONS_DB_URL:-sqlite:///conversations.db}
@@ -30,11 +38,13 @@ export REDIS_DB=${REDIS_DB:-1} REDIS_PASSWORD=${REDIS_PASSWORD:-}
 
 background=()
 trap 'kill "${background[@]}" 2>/dev/null || true' EXIT INT TERM
-SANIC_HOST=${ACTION_HOST:-127.0.0.1} .venv/bin/python scripts/run_actions.py --actions actions --port "$ACTION_PORT" &
+ACTION_SERVER_TOKEN=$action_server_token SANIC_HOST=${ACTION_HOST:-127.0.0.1} \
+  .venv/bin/python scripts/run_actions.py --actions actions --port "$ACTION_PORT" &
 background+=($!)
 
 if [ "${1:-}" = "shell" ]; then
-  .venv/bin/rasa shell --model models --endpoints endpoints.yml
+  ACTION_SERVER_TOKEN=$action_server_token .venv/bin/rasa shell --model models \
+    --endpoints endpoints.yml
   exit
 fi
 
@@ -47,7 +57,9 @@ api=()
 if [ -n "${RASA_API_TOKEN:-}" ]; then
   api=(--enable-api --auth-token "$RASA_API_TOKEN")
 fi
-IFS=, read -r -a origins <<< "$WIDGET_ORIGINS"
+# No --cors: the REST channel is not for browsers, and the chat widget's channel
+# answers CORS for its own paths (channels/chat_widget.py).
 echo "Rasa REST channel: http://localhost:$RASA_PORT/webhooks/rest/webhook"
-.venv/bin/rasa run --model models --port "$RASA_PORT" "${api[@]}" --cors "${origins[@]}" \
-  --credentials credentials.yml --endpoints endpoints.yml
+ACTION_SERVER_TOKEN=$action_server_token CONVERSATION_ID_SECRET=$conversation_id_secret \
+  .venv/bin/rasa run --model models --interface "${RASA_HOST:-127.0.0.1}" --port "$RASA_PORT" \
+  "${api[@]}" --credentials credentials.yml --endpoints endpoints.yml

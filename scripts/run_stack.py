@@ -4,7 +4,8 @@ nginx in front serving the website's demo page, the widget's files and the chat
 channels, proxied to several Rasa instances that share a PostgreSQL tracker store
 and a Redis lock store; one action server; the staff review app on its own port
 (devtools/stack.py). Everything listens on 127.0.0.1 and lives in a work directory
-that is removed at the end.
+that is removed at the end. PostgreSQL has the deployment's least-privilege roles
+(review/database_roles.py): it prints the staff app's and the retention job's URLs.
 
     .venv/bin/python scripts/run_stack.py [--instances 2] [--port 8080] [--staff-port 8180]
     .venv/bin/python scripts/run_stack.py --write-error-pages DIR   # for other nginx set-ups
@@ -39,7 +40,9 @@ def main() -> None:
     ) as stack:
         print(f"Website with the chat widget: {stack.url}/")
         print(f"Staff review app:             {stack.staff_url}/  (make staff-account first,")
-        print(f"  with REVIEW_DATABASE_URL={stack.postgres.url})")
+        print(f"  with REVIEW_DATABASE_URL={stack.review_database_url})")
+        print(f"Retention: CONVERSATIONS_DB_URL={stack.retention_database_url} \\")
+        print("  .venv/bin/python -m storage.retention --dry-run")
         print(f"Logs: {stack.logs}   Ctrl-C stops everything.")
         try:
             signal.pause()

@@ -12,6 +12,11 @@
  * Safety: message text reaches the page through text nodes only (never innerHTML);
  * links are made from https: URLs, tel: URIs and phone numbers, so every href
  * starts with "https:" or "tel:".
+ *
+ * Shared computers: the conversation is kept in sessionStorage (this tab only) and
+ * forgotten after the server's session length without a message; "Clear conversation"
+ * and the quick exit ("Leave this site quickly", or Escape twice) leave nothing in
+ * storage; the widget's DOM events carry neither the conversation id nor message text.
  */
 (function () {
   "use strict";
@@ -21,9 +26,17 @@
 
   const CONNECT_TIMEOUT_MS = 5000; // offline state if still not connected by then
   const TYPING_TIMEOUT_MS = 20000; // never leave the typing dots up longer than this
-  const MAX_STORED_MESSAGES = 200; // keeps localStorage well under its quota
-  const PRIVACY_KEY = "cw:privacy-acknowledged"; // once per browser, not per server
-  const LANGUAGE_KEY = "cw:language"; // the visitor's choice with the language button
+  const MAX_STORED_MESSAGES = 200; // keeps sessionStorage well under its quota
+  // The server's session_expiration_time (domain.yml, session_config; a data check keeps
+  // them equal): a conversation without a message for this long is over there, and the
+  // widget forgets it too, even in a tab left open.
+  const SESSION_EXPIRY_MINUTES = 60;
+  const SESSION_EXPIRY_MS = SESSION_EXPIRY_MINUTES * 60 * 1000;
+  const KEY_PREFIX = "cw:"; // of every key the widget stores, in either storage
+  const PRIVACY_KEY = "cw:privacy-acknowledged"; // sessionStorage: each visitor of a shared computer sees the note
+  const LANGUAGE_KEY = "cw:language"; // localStorage: the visitor's choice with the language button
+  const DEFAULT_EXIT_URL = "https://www.google.com/"; // where the quick exit goes (data-exit-url)
+  const DOUBLE_ESCAPE_MS = 1000; // Escape twice within this, in the widget: quick exit
   const NEW_TAB_NOTE_ID = "cw-new-tab-note";
   const SVG_NS = "http://www.w3.org/2000/svg";
   const ICON_PATHS = {
@@ -49,7 +62,8 @@
       title: (name) => (name ? `${name} assistant` : "Chat assistant"),
       launcher: (name) => `Open chat with ${name || "us"}`,
       launcherText: "Chat",
-      startOver: "Start over",
+      clear: "Clear conversation",
+      quickExit: "Leave this site quickly",
       close: "Close chat",
       emergency: "In an emergency call {911}",
       offline: "The assistant is unavailable. In an emergency call {911}; to reach our team call {phone}.",
@@ -60,8 +74,10 @@
       privacyText: (name) =>
         "This is an automated assistant, not a person, and this chat is not monitored live. " +
         `The conversation is stored so that ${name ? `the staff of ${name}` : "the center's staff"} can ` +
-        "improve the assistant. This browser also keeps it until you choose \u201cStart over\u201d (on a " +
-        "shared computer, do that when you are done). Please don't share your name or contact details.",
+        "improve the assistant. This browser tab keeps it until you choose \u201cClear conversation\u201d, " +
+        `or for ${SESSION_EXPIRY_MINUTES} minutes after the last message. On a shared computer, choose ` +
+        "\u201cClear conversation\u201d or \u201cLeave this site quickly\u201d (or press Esc twice) when you " +
+        "are done. Please don't share your name or contact details.",
       privacyEmergency: "In an emergency call {911}.",
       privacyOk: "OK",
       hint: "Type a question below to start, or just say hi.",
@@ -86,7 +102,8 @@
       title: (name) => (name ? `Asistente de ${name}` : "Asistente de chat"),
       launcher: (name) => `Abrir el chat con ${name || "nosotros"}`,
       launcherText: "Chat",
-      startOver: "Empezar de nuevo",
+      clear: "Borrar conversación",
+      quickExit: "Salir rápido de este sitio",
       close: "Cerrar el chat",
       emergency: "En una emergencia, llame al {911}",
       offline:
@@ -99,9 +116,11 @@
       privacyText: (name) =>
         "Este es un asistente automático, no una persona, y nadie atiende este chat en tiempo real. " +
         `La conversación se guarda para que ${name ? `el personal de ${name}` : "el personal del centro"} ` +
-        "pueda mejorar el asistente. Este navegador también la conserva hasta que usted elija \u201cEmpezar " +
-        "de nuevo\u201d (en una computadora compartida, hágalo al terminar). Por favor, no comparta su nombre " +
-        "ni sus datos de contacto.",
+        "pueda mejorar el asistente. Esta pestaña del navegador la conserva hasta que usted elija " +
+        `\u201cBorrar conversación\u201d, o durante ${SESSION_EXPIRY_MINUTES} minutos después del último ` +
+        "mensaje. En una computadora compartida, elija \u201cBorrar conversación\u201d o \u201cSalir rápido " +
+        "de este sitio\u201d (o presione Esc dos veces) al terminar. Por favor, no comparta su nombre ni sus " +
+        "datos de contacto.",
       privacyEmergency: "En una emergencia, llame al {911}.",
       privacyOk: "Aceptar",
       hint: "Escriba una pregunta abajo para empezar, o simplemente salude.",
@@ -136,18 +155,20 @@
   const LINK_PAYLOAD = /^(?:tel|https):/i;
 
   let config = null; // from the script tag's attributes (readConfig)
-  let keys = null; // localStorage keys for this server
+  let keys = null; // sessionStorage keys for this server
   let refs = null; // the widget's elements (buildDom)
   let socket = null;
 
   const state = {
     sessionId: null,
+    requestedSessionId: null, // what the latest session_request asked to resume
     messages: [], // records as stored: see cleanRecord
+    activeAt: null, // Date.now() of the conversation's latest message: see expireIfIdle
     connectionStarted: false,
     offline: false,
     sessionReady: false, // connected, and the latest session_request confirmed
     pendingSessionRequests: 0,
-    outbox: [], // messages typed before the session was confirmed
+    outbox: [], // {message, language, record} typed before the session was confirmed
     rateNextAnswer: true, // the next bot answer starts a turn and gets 👍 / 👎
     language: "en", // of the widget's strings: see initialLanguage
     // The language this conversation took (the visitor's choice, or the bot's answers),
@@ -157,8 +178,11 @@
     // does not follow bot messages in the other language (answers still on their way).
     languageRequested: null,
     privacyAcknowledged: false,
+    lastEscapeAt: -Infinity, // of the last Escape pressed in the widget
+    leaving: false, // after the quick exit: nothing is stored any more
     connectTimer: null,
     typingTimer: null,
+    expiryTimer: null,
   };
 
   function init() {
@@ -167,7 +191,10 @@
       history: `cw:history:${config.serverUrl}`,
       open: `cw:open:${config.serverUrl}`,
     };
-    state.privacyAcknowledged = storage.get(PRIVACY_KEY) === "1";
+    // Older versions kept the conversation in localStorage, for every later visitor of
+    // the browser: dropped unread.
+    browserStorage.removeWidgetKeys(LANGUAGE_KEY);
+    state.privacyAcknowledged = tabStorage.get(PRIVACY_KEY) === "1";
     const saved = loadHistory();
     state.conversationLanguage = saved.language;
     state.language = initialLanguage(saved);
@@ -175,13 +202,14 @@
     showLanguage();
     restoreHistory(saved);
     wireEvents();
-    window.ChatWidget = { open, close, startOver };
+    // startOver: the older name of clearConversation.
+    window.ChatWidget = { open, close, clearConversation, quickExit, startOver: clearConversation };
     document.body.appendChild(refs.root);
     // The root stays hidden until its stylesheet has loaded, so the page never
     // shows an unstyled launcher.
     loadStylesheet(() => {
       refs.root.hidden = false;
-      if (storage.get(keys.open) === "1") setPanelOpen(true);
+      if (tabStorage.get(keys.open) === "1") setPanelOpen(true);
     });
   }
 
@@ -212,7 +240,21 @@
       phone,
       phoneTel: phone ? readPhoneTel(data.phoneTel, phone) : null,
       language: readLanguage(data.language),
+      exitUrl: readExitUrl(data.exitUrl),
     };
+  }
+
+  // Where the quick exit goes: an http(s) URL (relative to the page allowed), else the default.
+  function readExitUrl(value) {
+    if (value === undefined) return DEFAULT_EXIT_URL;
+    try {
+      const url = new URL(value.trim(), document.baseURI);
+      if (url.protocol === "http:" || url.protocol === "https:") return url.href;
+    } catch (err) {
+      // reported just below
+    }
+    warn(`data-exit-url "${value}" is not an http(s) URL; using ${DEFAULT_EXIT_URL}.`);
+    return DEFAULT_EXIT_URL;
   }
 
   function readLanguage(value) {
@@ -261,7 +303,7 @@
   // the language button, then data-language, then the page's <html lang>, then English.
   function initialLanguage(saved) {
     if (saved.language) return saved.language;
-    const chosen = storage.get(LANGUAGE_KEY);
+    const chosen = browserStorage.get(LANGUAGE_KEY);
     if (isLanguage(chosen)) return chosen;
     if (config.language) return config.language;
     return /^es(?:-|$)/i.test(document.documentElement.lang || "") ? "es" : "en";
@@ -269,56 +311,96 @@
 
   // ---------------------------------------------------------------- storage
 
-  // localStorage can be full, or blocked (private modes, cookie settings): the chat
-  // then still works, it just does not survive a reload.
-  const storage = {
-    get(key) {
-      try {
-        return window.localStorage.getItem(key);
-      } catch (err) {
-        return null;
-      }
-    },
-    set(key, value) {
-      try {
-        window.localStorage.setItem(key, value);
-      } catch (err) {
-        // see above
-      }
-    },
-    remove(key) {
-      try {
-        window.localStorage.removeItem(key);
-      } catch (err) {
-        // see above
-      }
-    },
-  };
+  // Web Storage can be full, or blocked (private modes, cookie settings): the chat then
+  // still works, it just does not survive a reload. After the quick exit nothing is written.
+  function storageArea(name) {
+    const area = () => window[name]; // reading the property itself throws when blocked
+    return {
+      get(key) {
+        try {
+          return area().getItem(key);
+        } catch (err) {
+          return null;
+        }
+      },
+      set(key, value) {
+        if (state.leaving) return;
+        try {
+          area().setItem(key, value);
+        } catch (err) {
+          // see above
+        }
+      },
+      remove(key) {
+        try {
+          area().removeItem(key);
+        } catch (err) {
+          // see above
+        }
+      },
+      // Every key of the widget's but `kept`; the page's own keys stay.
+      removeWidgetKeys(kept) {
+        try {
+          const store = area();
+          const ours = [];
+          for (let i = 0; i < store.length; i += 1) {
+            const key = store.key(i);
+            if (key !== null && key.indexOf(KEY_PREFIX) === 0 && key !== kept) ours.push(key);
+          }
+          ours.forEach((key) => store.removeItem(key));
+        } catch (err) {
+          // see above
+        }
+      },
+    };
+  }
 
+  // The conversation, whether the panel is open and the privacy note's OK: this tab only,
+  // gone for a new tab or window (another visitor of a shared computer).
+  const tabStorage = storageArea("sessionStorage");
+  // Only the language chosen with the language button, which says nothing about health
+  // and spares a Spanish speaker a click in every new tab.
+  const browserStorage = storageArea("localStorage");
+
+  // Stored history older than the session length is dropped unread, as if there were none.
   function loadHistory() {
-    const raw = storage.get(keys.history);
+    const raw = tabStorage.get(keys.history);
     if (raw) {
       try {
         const saved = JSON.parse(raw);
-        return {
-          sessionId: typeof saved.session_id === "string" && saved.session_id ? saved.session_id : null,
-          messages: Array.isArray(saved.messages) ? saved.messages.map(cleanRecord).filter(Boolean) : [],
-          language: cleanLanguage(saved.language),
-        };
+        if (typeof saved.active_at === "number" && !isExpired(saved.active_at)) {
+          return {
+            sessionId: typeof saved.session_id === "string" && saved.session_id ? saved.session_id : null,
+            messages: Array.isArray(saved.messages) ? saved.messages.map(cleanRecord).filter(Boolean) : [],
+            language: cleanLanguage(saved.language),
+            activeAt: saved.active_at,
+          };
+        }
       } catch (err) {
-        storage.remove(keys.history); // unreadable: start a fresh conversation
+        // unreadable: start a fresh conversation
       }
+      tabStorage.remove(keys.history);
     }
-    return { sessionId: null, messages: [], language: null };
+    return { sessionId: null, messages: [], language: null, activeAt: null };
   }
 
+  // A conversation without messages is not stored: there is nothing to show again.
   function saveHistory() {
+    if (!state.messages.length) {
+      tabStorage.remove(keys.history);
+      return;
+    }
     const saved = {
       session_id: state.sessionId,
       messages: state.messages.slice(-MAX_STORED_MESSAGES),
       language: state.conversationLanguage,
+      active_at: state.activeAt,
     };
-    storage.set(keys.history, JSON.stringify(saved));
+    tabStorage.set(keys.history, JSON.stringify(saved));
+  }
+
+  function isExpired(activeAt) {
+    return Date.now() - activeAt >= SESSION_EXPIRY_MS;
   }
 
   // A message record, checked field by field because it may come from storage:
@@ -358,6 +440,8 @@
   function restoreHistory(saved) {
     state.sessionId = saved.sessionId;
     state.messages = saved.messages;
+    state.activeAt = saved.activeAt;
+    scheduleExpiry();
     const last = saved.messages[saved.messages.length - 1];
     state.rateNextAnswer = !last || last.from === "user";
     saved.messages.forEach((record) => refs.messages.appendChild(renderRecord(record)));
@@ -443,13 +527,19 @@
 
     const title = el("h2", { id: "cw-title", class: "cw-title" });
     const languageButton = el("button", { type: "button", id: "cw-language", class: "cw-header-button" });
-    const startOverButton = el("button", { type: "button", id: "cw-start-over", class: "cw-header-button" });
     const closeButton = el("button", { type: "button", id: "cw-close", class: "cw-header-button cw-icon-button" }, [
       icon("close"),
     ]);
+    const clearButton = el("button", { type: "button", id: "cw-clear", class: "cw-header-button" });
+    const quickExitButton = el("button", {
+      type: "button",
+      id: "cw-quick-exit",
+      class: "cw-header-button cw-quick-exit",
+    });
     const header = el("div", { class: "cw-header" }, [
       title,
-      el("div", { class: "cw-header-controls" }, [languageButton, startOverButton, closeButton]),
+      el("div", { class: "cw-header-controls" }, [languageButton, closeButton]),
+      el("div", { class: "cw-actions" }, [clearButton, quickExitButton]),
     ]);
 
     // The 911 links are made once and moved between sentences, so a focused one keeps focus.
@@ -515,8 +605,9 @@
       panel,
       title,
       language: languageButton,
-      startOver: startOverButton,
       close: closeButton,
+      clear: clearButton,
+      quickExit: quickExitButton,
       emergency,
       emergencyLink: link("tel:911", "911"),
       offline,
@@ -565,7 +656,8 @@
     refs.language.textContent = STRINGS[other].languageName;
     refs.language.setAttribute("lang", other);
     refs.language.setAttribute("aria-label", s.switchLanguage);
-    refs.startOver.textContent = s.startOver;
+    refs.clear.textContent = s.clear;
+    refs.quickExit.textContent = s.quickExit;
     refs.close.setAttribute("aria-label", s.close);
     setChildren(refs.emergency, fill(s.emergency, { 911: refs.emergencyLink }));
     const offline = config.phone ? s.offline : s.offlineNoPhone;
@@ -749,6 +841,8 @@
   function addRecord(record) {
     state.messages.push(record);
     refs.messages.appendChild(renderRecord(record));
+    state.activeAt = Date.now();
+    scheduleExpiry();
     saveHistory();
     updateHint();
     scrollToEnd();
@@ -780,12 +874,27 @@
     refs.launcher.addEventListener("click", () => (isOpen() ? close() : open()));
     refs.close.addEventListener("click", close);
     refs.language.addEventListener("click", chooseOtherLanguage);
-    refs.startOver.addEventListener("click", startOver);
+    refs.clear.addEventListener("click", clearConversation);
+    refs.quickExit.addEventListener("click", quickExit);
     refs.privacyOk.addEventListener("click", acknowledgePrivacy);
     refs.form.addEventListener("submit", onSubmit);
-    refs.root.addEventListener("keydown", (event) => {
-      if (event.key === "Escape" && !event.isComposing && isOpen()) close();
-    });
+    refs.root.addEventListener("keydown", onEscape);
+    // Timers may not run in a hidden tab or a sleeping computer: checked again on return.
+    document.addEventListener("visibilitychange", () => document.hidden || checkExpiry());
+    window.addEventListener("pageshow", checkExpiry);
+  }
+
+  // Escape closes the panel; pressed twice in a row within the widget, it leaves the site.
+  // Only in the widget: the page's own Escape (its menus, dialogs) stays the page's.
+  function onEscape(event) {
+    if (event.key !== "Escape" || event.isComposing || event.repeat) return;
+    const now = Date.now();
+    if (now - state.lastEscapeAt <= DOUBLE_ESCAPE_MS) {
+      quickExit();
+      return;
+    }
+    state.lastEscapeAt = now;
+    if (isOpen()) close();
   }
 
   function isOpen() {
@@ -807,7 +916,8 @@
     refs.panel.hidden = !opened;
     refs.launcher.setAttribute("aria-expanded", String(opened));
     refs.root.classList.toggle("cw-is-open", opened);
-    storage.set(keys.open, opened ? "1" : "0");
+    if (opened) tabStorage.set(keys.open, "1");
+    else tabStorage.remove(keys.open);
     if (!opened) return;
     refs.privacy.hidden = state.privacyAcknowledged;
     connect();
@@ -816,28 +926,77 @@
 
   function acknowledgePrivacy() {
     state.privacyAcknowledged = true;
-    storage.set(PRIVACY_KEY, "1");
+    tabStorage.set(PRIVACY_KEY, "1");
     refs.privacy.hidden = true;
     refs.input.focus();
   }
 
-  function startOver() {
+  // "Clear conversation": a new conversation, and nothing of the widget's left in either
+  // storage (the language choice and the privacy note's OK included). The widget keeps
+  // its language on this page.
+  function clearConversation() {
+    startNewConversation();
+    tabStorage.removeWidgetKeys();
+    browserStorage.removeWidgetKeys();
+    if (isOpen()) refs.input.focus();
+  }
+
+  // "Leave this site quickly" (or Escape twice): clears as above, then replaces the page
+  // with a neutral one, so that Back does not return to it.
+  function quickExit() {
+    forgetConversation();
+    tabStorage.removeWidgetKeys();
+    browserStorage.removeWidgetKeys();
+    state.leaving = true; // replies still arriving are not stored again
+    if (socket) socket.disconnect();
+    refs.root.hidden = true;
+    window.location.replace(config.exitUrl);
+  }
+
+  function startNewConversation() {
+    forgetConversation();
+    if (socket && socket.connected) {
+      requestSession(); // null: the server starts a new conversation
+    } else {
+      state.sessionReady = false; // the next connect asks for a new one
+    }
+  }
+
+  // Drops the conversation from the panel, the state and sessionStorage.
+  function forgetConversation() {
     state.messages = [];
     state.sessionId = null;
     state.outbox = [];
     state.rateNextAnswer = true;
     state.conversationLanguage = null; // the widget keeps its language; a reload recomputes it
     state.languageRequested = null;
-    storage.remove(keys.history);
+    state.activeAt = null;
+    clearTimeout(state.expiryTimer);
+    tabStorage.remove(keys.history);
     refs.messages.textContent = "";
     hideTyping();
     updateHint();
-    if (socket && socket.connected) {
-      requestSession(); // null: the server starts a new conversation
-    } else {
-      state.sessionReady = false; // the next connect asks for a new one
-    }
-    if (isOpen()) refs.input.focus();
+  }
+
+  // The server ended its session after SESSION_EXPIRY_MINUTES without a message: so does
+  // the widget, which forgets the conversation (shown and stored); the next
+  // session_request asks for a new one. True if it did.
+  function expireIfIdle() {
+    if (state.activeAt === null || !isExpired(state.activeAt)) return false;
+    forgetConversation();
+    return true;
+  }
+
+  function checkExpiry() {
+    if (expireIfIdle()) startNewConversation();
+    else scheduleExpiry();
+  }
+
+  function scheduleExpiry() {
+    clearTimeout(state.expiryTimer);
+    if (state.activeAt === null) return;
+    const left = state.activeAt + SESSION_EXPIRY_MS - Date.now();
+    state.expiryTimer = setTimeout(checkExpiry, Math.max(0, left));
   }
 
   function onSubmit(event) {
@@ -850,18 +1009,21 @@
   // reply's payload).
   function sendMessage(message, shownText) {
     if (state.offline) return false;
+    checkExpiry(); // a tab left open for long: the old conversation is over
     state.rateNextAnswer = true;
     state.languageRequested = null;
-    addRecord({ from: "user", text: shownText });
-    queueMessage(message);
+    const record = { from: "user", text: shownText };
+    addRecord(record);
+    queueMessage(message, record);
     return true;
   }
 
   // Before the session is confirmed (or while offline) a message waits in the outbox,
-  // with the language the widget was in when it was written.
-  function queueMessage(message) {
+  // with the language the widget was in when it was written and its shown record
+  // (none for the language button's commands).
+  function queueMessage(message, record) {
     connect();
-    state.outbox.push({ message, language: state.language });
+    state.outbox.push({ message, language: state.language, record: record || null });
     if (!state.offline) showTyping();
     flushOutbox();
   }
@@ -870,8 +1032,9 @@
   // this browser, and the bot is told with a message the visitor does not see (its
   // reply, in the new language, confirms the switch).
   function chooseOtherLanguage() {
+    checkExpiry(); // before the command joins the outbox, which expiry empties
     const language = otherLanguage();
-    storage.set(LANGUAGE_KEY, language);
+    browserStorage.set(LANGUAGE_KEY, language);
     setLanguage(language);
     state.languageRequested = language;
     state.rateNextAnswer = false; // the confirmation is no answer to rate
@@ -956,8 +1119,10 @@
 
   // Also joins this socket to the session's room, so it is needed on every connect.
   function requestSession() {
+    expireIfIdle(); // a computer woken after an hour asks for a new conversation
     state.sessionReady = false;
     state.pendingSessionRequests += 1;
+    state.requestedSessionId = state.sessionId;
     socket.emit("session_request", { session_id: state.sessionId });
   }
 
@@ -966,13 +1131,27 @@
     if (typeof id !== "string" || !id) return;
     state.pendingSessionRequests = Math.max(0, state.pendingSessionRequests - 1);
     // Confirms arrive in order: only the latest request's answer counts (after
-    // "Start over", the one for the new conversation).
+    // "Clear conversation", the one for the new conversation).
     if (state.pendingSessionRequests > 0) return;
+    if (state.requestedSessionId !== null && id !== state.requestedSessionId) keepOnlyUnsent();
     state.sessionId = id;
     state.sessionReady = true;
     saveHistory();
     flushOutbox();
-    dispatch("cw:connected", { session_id: id });
+    dispatch("cw:connected"); // no id: any script on the page would get it
+  }
+
+  // The server did not resume the conversation asked for (expired there, or an id it did
+  // not issue) and started a new one: the old messages are not shown under the new id.
+  // Those typed while waiting stay, and are sent in the new conversation.
+  function keepOnlyUnsent() {
+    const { outbox, rateNextAnswer, languageRequested } = state;
+    forgetConversation();
+    Object.assign(state, { rateNextAnswer, languageRequested });
+    outbox.forEach((item) => {
+      state.outbox.push(item);
+      if (item.record) addRecord(item.record);
+    });
   }
 
   function flushOutbox() {
@@ -996,7 +1175,7 @@
     const record = cleanRecord({
       from: "bot",
       text: typeof data.text === "string" ? data.text : "",
-      lang: data.lang,
+      lang: answerLanguage(data),
       quickReplies: data.quick_replies,
     });
     if (!record.text.trim() && !record.quickReplies.length) return; // nothing we can show
@@ -1005,8 +1184,14 @@
       record.rateable = true;
       state.rateNextAnswer = false;
     }
-    addRecord(record);
-    dispatch("cw:bot-message", data);
+    addRecord(record); // no DOM event: any script on the page would get the text
+  }
+
+  // The channel states a message's language in `metadata.language` (where standard widgets
+  // such as rasa-webchat ignore it); servers of before #17 sent it as `lang`.
+  function answerLanguage(data) {
+    const metadata = data.metadata && typeof data.metadata === "object" ? data.metadata : {};
+    return metadata.language !== undefined ? metadata.language : data.lang;
   }
 
   // The widget speaks the language the bot answered in (a visitor who writes Spanish on
@@ -1030,8 +1215,9 @@
 
   // ---------------------------------------------------------------- helpers
 
+  // Events for the page carry nothing about the conversation (no id, no text).
   function dispatch(name, detail) {
-    document.dispatchEvent(new CustomEvent(name, { detail }));
+    document.dispatchEvent(new CustomEvent(name, detail === undefined ? {} : { detail }));
   }
 
   function warn(message) {

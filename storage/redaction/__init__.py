@@ -68,6 +68,9 @@ from storage.redaction.addresses import redact_addresses
 from storage.redaction.cards import redact_cards
 from storage.redaction.dates import redact_dates
 from storage.redaction.emails import redact_emails
+from storage.redaction.handles import redact_handles
+from storage.redaction.id_numbers import redact_id_numbers
+from storage.redaction.ip_addresses import redact_ip_addresses
 from storage.redaction.names import redact_names
 from storage.redaction.phones import redact_phones
 from storage.redaction.placeholders import (
@@ -75,6 +78,9 @@ from storage.redaction.placeholders import (
     CARD,
     DATE_OF_BIRTH,
     EMAIL,
+    HANDLE,
+    ID_NUMBER,
+    IP_ADDRESS,
     NAME,
     PHONE,
     SSN,
@@ -86,6 +92,9 @@ __all__ = [
     "CARD",
     "DATE_OF_BIRTH",
     "EMAIL",
+    "HANDLE",
+    "ID_NUMBER",
+    "IP_ADDRESS",
     "NAME",
     "PHONE",
     "SSN",
@@ -94,20 +103,30 @@ __all__ = [
     "strings_in",
 ]
 
-# The detectors that need a digit, "@", "at" or "dot" in the text, in the order they run.
+# The detectors that need a digit, an "@" (or a full-width one), "at" or "dot" in the text, in the
+# order they run.
 _DETECTORS: list[Callable[[str], str]] = [
     redact_emails,
+    redact_handles,
+    redact_ip_addresses,
+    redact_id_numbers,
     redact_cards,
     redact_ssns,
     redact_phones,
     redact_dates,
     redact_addresses,
 ]
-_HAS_DIGIT_OR_AT = re.compile(r"[\d@]|\b(?:at|dot)\b", re.IGNORECASE)
+_HAS_DIGIT_OR_AT = re.compile(r"[\d@\uff20\ufe6b]|\b(?:at|dot)\b", re.IGNORECASE)
+# Without those, a profile link ("facebook.com/dana.w") or a handle after a cue ("my ig is
+# jake_p") may still be there. Intent and response names ("utter_faq/addiction") have neither
+# a domain before their "/" nor a space.
+_LINK = re.compile(r"\w\.[a-z]{2,4}/", re.IGNORECASE)
+_HANDLE_CHARACTER = re.compile(r"\w[_.]\w")
 _WHITESPACE = re.compile(r"\s")
-# Rasa's message and model ids (uuid4().hex): one run of 32 hex digits, in which no detector
+# Rasa's message and model ids (uuid4().hex) and the widget's conversation ids (48 hex digits,
+# channels/conversation_ids.py): one run of hex digits, in which no detector
 # finds anything, but where libphonenumber spends ~0.2 ms looking (docs/deploying.md).
-_MACHINE_ID = re.compile(r"[0-9a-f]{32}")
+_MACHINE_ID = re.compile(r"[0-9a-f]{32,64}")
 
 
 def redact_text(text: str) -> str:
@@ -129,6 +148,8 @@ def redact_text(text: str) -> str:
     if _HAS_DIGIT_OR_AT.search(text):
         for detector in _DETECTORS:
             text = detector(text)
+    elif _LINK.search(text) or (_HANDLE_CHARACTER.search(text) and _WHITESPACE.search(text)):
+        text = redact_handles(text)
     elif not _WHITESPACE.search(text):
         # One word with no digit and no "@": every name pattern needs a space. Most strings in
         # an event are such words (intent and response names); skipping them halves the cost.

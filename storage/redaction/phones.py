@@ -8,14 +8,18 @@ In this order:
    ``tel:+18165550142``, ``816-555-0142 ext. 12``, Mexican ``55 1234 5678``; not
    ``900-12-34567``), ``+CC`` and ``011 CC`` international numbers (``+44 20 7946 0958``,
    ``+34 612 345 678``), and 7-digit local numbers written with a dash or a dot
-   (``555-0142``; not ``250-1000 mg``);
+   (``555-0142``, ``555 0142``, ``5550142``; not ``250-1000 mg``, ``$250 1000``, ``2000000``);
 2. the matcher, region ES, leniency VALID: numbers dialled with ``00`` (``0044 20 7946
    0958``), and Spanish numbers written in Spanish groups (``612 34 56 78``, ``612 345 678``,
    ``91 123 45 67``) or just after a phone word (``mi número es 612345678``, ``call me
    612345678``): 9 bare digits are otherwise kept (``900123456`` may be an SSN, an ID...);
-3. runs of digits too long for one number, which the matcher gives up on (``816 555 0142
+3. the matcher, region GB, leniency POSSIBLE, for numbers written from a leading ``0``: the
+   national (trunk) form of most countries outside North America (``020 7946 0958``,
+   ``07700 900123``, ``06 12 34 56 78``) and any ``00`` international number, assigned or
+   not (``0044 7700 900123``), when it has 10 digits or more;
+4. runs of digits too long for one number, which the matcher gives up on (``816 555 0142
    913 555 0143``, ``age 35 816 555 0142``): their space-separated pieces, as in 1;
-4. a ``+`` and 8 to 15 digits that libphonenumber cannot place (a mistyped country code,
+5. a ``+`` and 8 to 15 digits that libphonenumber cannot place (a mistyped country code,
    ``+415 555 0100``): still written as a phone number.
 
 Never a phone: 911, 988 and other short numbers, doses and counts (``0.5 mg``, ``took 30
@@ -26,6 +30,7 @@ other digits by ``.``, ``,``, ``/`` or ``-``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from phonenumbers import Leniency, PhoneNumber, PhoneNumberMatcher
 
@@ -38,14 +43,21 @@ Span = tuple[int, int]
 # (more than one US number holds) for retrying the pieces of a run.
 _SEVEN_DIGITS = re.compile(r"\d(?:[^\w\n]{0,3}\d){6}")
 _NINE_DIGITS = re.compile(r"\d(?:[^\w\n]{0,3}\d){8}")
+# A "0" starting ten digits or more (the leading-"0" pass).
+# Not a "0" inside a number ("816 555 0143", "4000-0566-...").
+_ZERO_FIRST = re.compile(r"(?<![\d.,])(?<!\d[ .-])\(?0\d*(?:[^\w\n]{0,3}\d){9}")
 _LONG_RUN = re.compile(r"\d(?:[^\w\n]{0,3}\d){10,}")
 _PIECE = re.compile(r"\S+")
 _MOST_PIECES = 6  # "+1 (816) 555 0142 ext 12"
 
 _TEL_BEFORE = re.compile(r"(?i)\btel:[ \t]*$")
 _BAD_AFTER = re.compile(r"[\w-]|[.,/]\d")
-# A 7-digit local number: exchange 2-9, one dash or dot, not a dose range ("250-1000 mg").
-_LOCAL = re.compile(r"[2-9]\d{2}[.-]\d{4}(?!\d)")
+# A 7-digit local number: exchange 2-9, a dash, dot, space or nothing between 3 and 4 digits;
+# not a dose range ("250-1000 mg", see _UNITS_AHEAD), an amount ("$250 1000"), or a round
+# number written without a separator ("2000000").
+_LOCAL = re.compile(r"[2-9]\d{2}(?:[ .-]\d{4}|(?!\d0{3}(?!\d))\d{4})(?!\d)")
+# Written from a leading "0" (national trunk prefix or "00"): at least this many digits.
+_FEWEST_ZERO_DIGITS = 10
 _UNITS_AHEAD = re.compile(
     r"(?i)[ \t]*(?:mg|mcg|milligrams?|ml|pills?|tablets?|tabs?|times|x\b|%|people)"
 )
@@ -103,7 +115,7 @@ def _us_span(text: str, start: int, raw: str, number: PhoneNumber) -> Span | Non
             local = _LOCAL.match(raw)
             if (
                 local is None
-                or text[start - 1 : start] == ":"
+                or text[start - 1 : start] in (":", "$")
                 or _UNITS_AHEAD.match(text, start + local.end())
             ):
                 return None
@@ -162,6 +174,17 @@ def _spanish_span(text: str, start: int, raw: str) -> Span | None:
     return None
 
 
+def _zero_span(text: str, start: int, raw: str) -> Span | None:
+    """The span to replace for a match of the leading-"0" pass, or None."""
+    start, raw = _unbracketed(start, raw)
+    end = start + len(raw)
+    if not raw.lstrip("(").startswith("0") or not _bounded(text, start, end):
+        return None
+    if sum(char.isdigit() for char in raw) < _FEWEST_ZERO_DIGITS:
+        return None
+    return start, end
+
+
 def _plus_number(match: re.Match[str]) -> str:
     """[PHONE] for "+" and 8-15 digits standing alone; the text itself otherwise."""
     digits = sum(char.isdigit() for char in match.group())
@@ -170,18 +193,30 @@ def _plus_number(match: re.Match[str]) -> str:
     return match.group()
 
 
+def _regional_pass(
+    text: str,
+    region: str,
+    leniency: int,  # a Leniency value
+    span_of: Callable[[str, int, str], Span | None],
+) -> str:
+    """The text with the numbers the matcher finds for `region`, and `span_of` keeps, replaced."""
+    spans = [
+        span
+        for match in PhoneNumberMatcher(text, region, leniency=leniency)
+        if (span := span_of(text, match.start, match.raw_string))
+    ]
+    return replace_spans(text, spans, PHONE)
+
+
 def redact_phones(text: str) -> str:
-    """Replaces phone numbers, US, international or Spanish, with ``[PHONE]``."""
+    """Replaces phone numbers (US, international, Spanish, national with a "0") with ``[PHONE]``."""
     if not _SEVEN_DIGITS.search(text):
         return text
     text = replace_spans(text, _us_spans_in(text, 0, len(text)), PHONE)
     if _NINE_DIGITS.search(text):
-        spans = [
-            span
-            for match in PhoneNumberMatcher(text, "ES", leniency=Leniency.VALID)
-            if (span := _spanish_span(text, match.start, match.raw_string))
-        ]
-        text = replace_spans(text, spans, PHONE)
+        text = _regional_pass(text, "ES", Leniency.VALID, _spanish_span)
+    if _ZERO_FIRST.search(text):
+        text = _regional_pass(text, "GB", Leniency.POSSIBLE, _zero_span)
     runs = [run.span() for run in _LONG_RUN.finditer(text)]
     if runs:
         spans = [span for run in runs for span in _spans_in_run(text, *run)]

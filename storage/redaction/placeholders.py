@@ -12,6 +12,9 @@ DATE_OF_BIRTH = "[DATE_OF_BIRTH]"
 ADDRESS = "[ADDRESS]"
 CARD = "[CARD]"
 NAME = "[NAME]"
+ID_NUMBER = "[ID_NUMBER]"
+IP_ADDRESS = "[IP_ADDRESS]"
+HANDLE = "[HANDLE]"
 
 
 def keep_then(placeholder: str) -> Callable[[re.Match[str]], str]:

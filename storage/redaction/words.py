@@ -122,3 +122,68 @@ RELATIONS = words(
     kid child baby teen teenager neighbor coworker mum
     """
 )
+
+# Words that look like names after "i'm", "this is", "thanks" because people capitalise them:
+# months, languages and nationalities ("it's june", "i'm mexican", "this is english").
+_CAPITALISED_WORDS = words(
+    """
+    january february march april may june july august september october november december
+    english spanish french german italian chinese japanese korean russian arabic
+    american mexican canadian cuban puerto rican dominican salvadoran guatemalan colombian
+    venezuelan peruvian argentinian chilean honduran british irish european african
+    indian native filipino vietnamese haitian jamaican brazilian portuguese
+    protestant baptist methodist lutheran mormon buddhist hindu atheist agnostic
+    google facebook instagram snapchat tiktok twitter reddit youtube whatsapp
+    """
+)
+
+# Spanish words never a name after "soy", "me llamo", "mi hijo" or in a name: function words,
+# states, roles, relations ("soy adicto", "soy la madre de", "mi hijo tomó").
+SPANISH_NOT_A_NAME = words(
+    """
+    y e o u ni que qué mi mis tu tus su sus nuestro nuestra un una unos unas el la los las lo
+    al del de en con sin por para pero porque como cuando donde muy más menos ya aún todavía
+    también tampoco solo sólo yo tú él ella nosotros ellos ellas usted ustedes me te se le les
+    nos es soy eres somos son era fui estoy está están estaba tengo tiene tienen tenía he ha
+    hay hace voy va vamos puedo puede quiero quiere necesito necesita tomo toma tomó tomé
+    tomaba tomando dio di sé no sí si bien mal aquí ahí allí ahora hoy mañana ayer hola gracias
+    buenas buenos días tardes noches adiós favor señor señora señorita don doña
+    adicto adicta alcohólico alcohólica dependiente nuevo nueva mayor menor joven viejo vieja
+    paciente enfermero enfermera médico médica doctor doctora estudiante maestro maestra
+    madre padre mamá papá hijo hija hijos hijas esposo esposa marido mujer novio novia pareja
+    hermano hermana abuelo abuela nieto nieta tío tía primo prima sobrino sobrina amigo amiga
+    vecino vecina compañero compañera cuidador cuidadora familiar persona hombre chico chica
+    niño niña bebé adolescente
+    diabético diabética epiléptico epiléptica alérgico alérgica bipolar embarazada
+    casado casada soltero soltera divorciado divorciada viudo viuda
+    mexicano mexicana latino latina hispano hispana español española americano americana
+    cubano cubana colombiano colombiana venezolano venezolana argentino argentina peruano
+    peruana dominicano dominicana salvadoreño salvadoreña guatemalteco guatemalteca
+    ansioso ansiosa nervioso nerviosa preocupado preocupada triste asustado asustada cansado
+    cansada enfermo enferma sobrio sobria limpio limpia desesperado desesperada confundido
+    confundida perdido perdida solito solita
+    enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre
+    diciembre lunes martes miércoles jueves viernes sábado domingo
+    """
+)
+
+# Never a name, in English or Spanish (storage/redaction/names.py).
+NAME_STOP = (
+    STOP
+    | _CAPITALISED_WORDS
+    | SPANISH_NOT_A_NAME
+    | words(
+        """
+    doc docs guys folks team everybody all yall y'all ya od od'd oded overdosed relapsed
+    vegan vegetarian adhd ocd ptsd autistic asthmatic god jesus christ lord dios cristo
+    """
+    )
+)
+
+SPANISH_RELATIONS = words(
+    """
+    hijo hija hijos hijas esposo esposa marido mujer novio novia pareja hermano hermana
+    madre padre mamá papá abuelo abuela nieto nieta tío tía primo prima sobrino sobrina
+    amigo amiga vecino vecina compañero compañera suegro suegra cuñado cuñada yerno nuera
+    """
+)

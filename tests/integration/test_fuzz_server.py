@@ -36,12 +36,14 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from channels.conversation_ids import ConversationIds
 from channels.message_guard import (
     MAX_MESSAGE_LENGTH,
     clean_text,
     screen_payload,
     validate_rest_body,
 )
+from devtools.project_files import response_text
 from devtools.running_system import RunningSystem, running_system
 from tests.support.fuzz_inputs import (
     DEPTHS,
@@ -62,13 +64,22 @@ WORKERS = 4
 PROBE_EVERY = 50  # batches: a new visitor's question every 500 requests
 HANG_LIMIT_SECONDS = 120  # a request unanswered this long is a hang (not a speed check)
 MEGABYTE = 1_000_000
+# The fuzzed system's secret of conversation ids: the reused conversations have ids it issued,
+# so that 👍/👎 on them can be recorded (channels/conversation_ids.py).
+FUZZ_ID_SECRET = "fuzz-" + "0" * 40
 # Reused conversations: 20 messages each at once (credentials.yml's burst), then 429
 # except for the allowance's refill of one every 3 seconds.
-POOL = ("fuzz-a", "fuzz-b")
+POOL = (ConversationIds(FUZZ_ID_SECRET).issue(), ConversationIds(FUZZ_ID_SECRET).issue())
 NEW = "<a new conversation>"  # replaced by a new sender id for each request
 NOBODY = "<a conversation that does not exist>"
-# Words in nearly every answer the bot gives (so a 👍 on them is recorded).
-BOT_WORDS = ("clonazepam", "Klonopin", "911")
+# The first message of the warm-up's answer (so a 👍 on it is recorded), and words in nearly
+# every answer (a 👍 on a part of a message is not).
+BOT_WORDS = (
+    response_text("utter_faq/addictive").split("\n\n")[0],
+    "clonazepam",
+    "Klonopin",
+    "911",
+)
 CONTENT_TYPES = (
     "application/json",
     "application/json; charset=utf-8",
@@ -170,13 +181,13 @@ def body_of(request: Fuzzed, run: Run) -> bytes:
     if kind == "invalid-utf8":
         prefix, junk = parts
         text = prefix.encode("utf-8", "surrogatepass")
-        return b'{"sender": "fuzz-a", "message": "' + text + junk + b'"}'
+        return b'{"sender": "' + POOL[0].encode() + b'", "message": "' + text + junk + b'"}'
     if kind == "nested":
         depth, where = parts
         deep = nested_json(depth)
         if where == "body":
             return deep.encode()
-        return f'{{"sender": "fuzz-a", "message": "hi", "{where}": {deep}}}'.encode()
+        return f'{{"sender": "{POOL[0]}", "message": "hi", "{where}": {deep}}}'.encode()
     if kind == "big":
         shape, pattern, sender = parts
         return big_body(shape, pattern, run.sender(sender))
@@ -267,7 +278,7 @@ def fuzzed(path: str, objects: st.SearchStrategy[Any]) -> st.SearchStrategy[Fuzz
             st.one_of(
                 st.binary(max_size=40),
                 st.text(st.sampled_from(WHITESPACE), max_size=5).map(str.encode),
-                st.sampled_from([b"", b"{", b"null", b'{"sender": "fuzz-a", "message": "hi"}}']),
+                st.sampled_from([b"", b"{", b"null", b'{"sender": "a", "message": "hi"}}']),
             )
         ).map(lambda parts: ("bytes", parts)),
         st.tuples(objects, st.integers(0, 200)).map(lambda p: ("broken", p)),
@@ -384,7 +395,8 @@ def rss_mb(pid: int) -> float:
 @pytest.fixture(scope="module")
 def fuzzed_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
     """A copy of the whole system for this module alone: its memory, log and database."""
-    with running_system(tmp_path_factory.mktemp("fuzz")) as running:
+    environment = {"CONVERSATION_ID_SECRET": FUZZ_ID_SECRET}
+    with running_system(tmp_path_factory.mktemp("fuzz"), environment) as running:
         yield running
 
 
@@ -432,11 +444,11 @@ def warm_up(run: Run, pool: ThreadPoolExecutor) -> None:
             {"sender": sender, "message": f"{marker} " * (MAX_MESSAGE_LENGTH // len(marker) + 1)},
             {"sender": sender, "message": "hi", "metadata": {"page": marker}},
             {"sender": flooded, "message": f"is klonopin addictive {marker}"},
-            {"sender": "fuzz-a", "message": ["list", marker]},
+            {"sender": POOL[0], "message": ["list", marker]},
             {"sender": f"{marker} with spaces", "message": marker},
         ]
         feedback += [
-            {"session_id": "fuzz-a", "rating": "up", "text": marker},
+            {"session_id": POOL[0], "rating": "up", "text": marker},
             {"session_id": "fuzz-nobody", "rating": "down", "text": marker},
         ]
     requests = [Fuzzed(REST, "object", (tuple(b.items()), "utf-8"), None, False) for b in rest]

@@ -64,6 +64,19 @@ def test_malformed_requests_get_a_400_with_a_clear_error(
     assert problem in answer["error"]
 
 
+@pytest.mark.parametrize("sender", ["dana.whitfield@example.com", "816-555-0142"])
+def test_a_sender_id_that_is_personal_data_is_refused_and_nothing_is_stored(
+    system: RunningSystem, sender: str
+) -> None:
+    status, answer = post(system, json.dumps({"sender": sender, "message": "hi"}).encode())
+    assert status == 400
+    assert answer["error"] == (
+        "sender must be an opaque conversation id, not personal data such as an e-mail address "
+        "or phone number."
+    )
+    assert [event for event in system.stored_events(sender) if event["event"] == "user"] == []
+
+
 def test_an_over_long_message_gets_a_polite_reply_and_is_not_processed(
     system: RunningSystem,
 ) -> None:
@@ -136,20 +149,13 @@ def test_one_conversation_sending_too_fast_is_slowed_down_politely(
 async def test_the_widget_channel_has_the_same_length_limit(system: RunningSystem) -> None:
     client = await SocketIOClient.connect(system, system.website_url.rstrip("/"))
     try:
-        await client.emit("session_request", {"session_id": "guard-socket"})
-        assert await client.event() == ("session_confirm", "guard-socket")
-        await client.emit(
-            "user_uttered",
-            {"message": "x" * (MAX_MESSAGE_LENGTH + 1), "session_id": "guard-socket"},
-        )
-        name, message = await client.event()
-        assert name == "bot_uttered" and message["text"].startswith(TOO_LONG)
-        await client.emit("user_uttered", {"message": "/restart", "session_id": "guard-socket"})
-        name, message = await client.event()
-        assert name == "bot_uttered"
+        conversation_id = await client.session()
+        message = await client.ask(conversation_id, "x" * (MAX_MESSAGE_LENGTH + 1))
+        assert message["text"].startswith(TOO_LONG)
+        await client.ask(conversation_id, "/restart")
     finally:
-        await client.websocket.close()
-    kinds = [event["event"] for event in system.stored_events("guard-socket")]
+        await client.close()
+    kinds = [event["event"] for event in system.stored_events(conversation_id)]
     assert "restart" not in kinds
 
 
@@ -168,15 +174,11 @@ async def test_malformed_socket_events_are_dropped_and_the_server_keeps_answerin
             ("user_uttered", {"message": "hi", "session_id": "guard-socket-2", "metadata": "{"}),
         ):
             await client.emit(event, data)
-        await client.emit("session_request", {"session_id": "guard-socket-2"})
-        assert await client.event() == ("session_confirm", "guard-socket-2")  # nothing else came
-        await client.emit(
-            "user_uttered", {"message": "is klonopin addictive", "session_id": "guard-socket-2"}
-        )
-        name, message = await client.event()
-        assert name == "bot_uttered" and "addictive" in message["text"]
+        conversation_id = await client.session()  # nothing else came before the confirm
+        message = await client.ask(conversation_id, "is klonopin addictive")
+        assert "addictive" in message["text"]
     finally:
-        await client.websocket.close()
+        await client.close()
     log = system.log_file.read_text()[log_before:]
     assert log.count("Dropped a socket.io") == 6
     assert "Traceback" not in log

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from devtools.project_files import latest_model, response_text
 from devtools.services import ServiceError
 from devtools.stack import Stack, running_stack
+from tests.support.socketio_client import SocketIOClient
 
 FAILURE_TEXT = response_text("utter_something_went_wrong")
 EMERGENCY_REMINDER = response_text("utter_emergency_reminder")
@@ -177,19 +178,53 @@ def test_a_database_outage_is_reported_and_the_conversation_survives_it(stack: S
     ]
 
 
-def test_a_killed_instance_hands_the_conversation_to_the_other(stack: Stack) -> None:
-    sender = "stack-failover"
-    replies = say(stack.rasa_url(0), sender, "is klonopin addictive?")
-    offered = [button["payload"] for reply in replies for button in reply.get("buttons", [])]
+def status_of(url: str, body: Any = None) -> int:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_rest_channel_and_health_check_are_not_on_the_public_side(stack: Stack) -> None:
+    rest = {"sender": "x", "message": "hi"}
+    assert status_of(f"{stack.url}/webhooks/rest/webhook", rest) == 404
+    assert status_of(f"{stack.url}/webhooks/health/") == 404
+    assert status_of(f"{stack.rasa_url(0)}/webhooks/health/") == 200  # for monitoring
+
+
+async def test_a_killed_instance_hands_the_conversation_to_the_other(stack: Stack) -> None:
+    website = stack.url  # an allowed origin
+    first = await SocketIOClient.connect(stack.rasa_url(0), website)
+    try:
+        conversation_id = await first.session()
+        await first.ask(conversation_id, "is klonopin addictive?")
+        replies = [data for _, data in await first.events_until_quiet()]
+    finally:
+        await first.close()
+    offered = [reply["payload"] for data in replies for reply in data.get("quick_replies") or []]
     assert "/affirm" in offered  # the intake offer
 
     stack.kill_rasa(0)
 
-    # Through nginx, which finds instance 1: it honours the button only because
-    # it sees the offer in the conversation's history.
-    accepted = texts(say(stack.url, sender, "/affirm"))
-    assert "Our intake team" in accepted
-    assert user_texts(stored_events(stack, sender)) == ["is klonopin addictive?", "/affirm"]
-    # And the next messages keep going to the instance that is left.
-    for question in QUESTIONS[:3]:
-        assert FAILURE_TEXT not in texts(say(stack.url, sender, question))
+    # Through nginx, which finds instance 1: it accepts the id instance 0 issued (they share
+    # its secret), and honours the button only because it sees the offer in the history.
+    visitor = await SocketIOClient.connect(website, website)
+    try:
+        assert await visitor.session(conversation_id) == conversation_id
+        accepted = await visitor.ask(conversation_id, "/affirm")
+        accepted_texts = [accepted["text"]] + [
+            data.get("text", "") for _, data in await visitor.events_until_quiet()
+        ]
+        assert any("Our intake team" in text for text in accepted_texts)
+        stored = user_texts(stored_events(stack, conversation_id))
+        assert stored == ["is klonopin addictive?", "/affirm"]
+        # And the next messages keep going to the instance that is left.
+        for question in QUESTIONS[:3]:
+            reply = await visitor.ask(conversation_id, question)
+            assert reply["text"] != FAILURE_TEXT
+            await visitor.events_until_quiet()
+    finally:
+        await visitor.close()

@@ -8,7 +8,7 @@ The demo server has an English page (/) and a Spanish one (/es/); the other ways
 center's site may say its language (`<html lang>`, the widget's `data-language`) are
 the English page changed on the way (page.route).
 The two `test_spanish_answer_*` tests need a model that answers in Spanish and a
-channel that says so (`lang` on `bot_uttered`).
+channel that says so (`metadata.language` on `bot_uttered`).
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ SHOWN = {
         "#cw-emergency": "In an emergency call 911",
         "#cw-privacy": "Before you start",
         "#cw-privacy-ok": "OK",
-        "#cw-start-over": "Start over",
+        "#cw-clear": "Clear conversation",
+        "#cw-quick-exit": "Leave this site quickly",
         "#cw-language": "Español",
     },
     "es": {
@@ -61,7 +62,8 @@ SHOWN = {
         "#cw-emergency": "En una emergencia, llame al 911",
         "#cw-privacy": "Antes de empezar",
         "#cw-privacy-ok": "Aceptar",
-        "#cw-start-over": "Empezar de nuevo",
+        "#cw-clear": "Borrar conversación",
+        "#cw-quick-exit": "Salir rápido de este sitio",
         "#cw-language": "English",
     },
 }
@@ -93,8 +95,9 @@ def serve_page_as(
     html_lang: str | None = None,
     data_language: str | None = None,
     server_url: str | None = None,
+    exit_url: str | None = None,
 ) -> None:
-    """The demo page with another `<html lang>`, data-language or data-server-url."""
+    """The demo page with another `<html lang>`, data-language, data-server-url or data-exit-url."""
 
     def changed_page(route: Route) -> None:
         html = route.fetch().text()
@@ -102,12 +105,11 @@ def serve_page_as(
             assert '<html lang="en">' in html
             html = html.replace('<html lang="en">', f'<html lang="{html_lang}">')
         if data_language is not None:
-            assert WIDGET_SCRIPT_TAG in html
-            html = html.replace(
-                WIDGET_SCRIPT_TAG, f'{WIDGET_SCRIPT_TAG} data-language="{data_language}"'
-            )
+            html = with_widget_attribute(html, "data-language", data_language)
         if server_url is not None:
             html = re.sub(r'data-server-url="[^"]*"', f'data-server-url="{server_url}"', html)
+        if exit_url is not None:
+            html = with_widget_attribute(html, "data-exit-url", exit_url)
         route.fulfill(body=html, content_type="text/html")
 
     # A page fulfilled here has no address: Chromium's Local Network Access checks would
@@ -119,6 +121,12 @@ def serve_page_as(
     page.route(system.website_url, changed_page)
 
 
+def with_widget_attribute(html: str, name: str, value: str) -> str:
+    """The page with one more attribute on the widget's script tag."""
+    assert WIDGET_SCRIPT_TAG in html
+    return html.replace(WIDGET_SCRIPT_TAG, f'{WIDGET_SCRIPT_TAG} {name}="{value}"')
+
+
 def socket_event(payload: str | bytes) -> tuple[str, Any] | None:
     """A socket.io event frame (`42["name", data]`) as (name, data); None for other frames."""
     if not isinstance(payload, str) or not payload.startswith("42["):
@@ -127,13 +135,13 @@ def socket_event(payload: str | bytes) -> tuple[str, Any] | None:
     return name, arguments[0] if arguments else None
 
 
-def record_user_messages(page: Page) -> list[dict[str, Any]]:
-    """Every `user_uttered` payload the page sends from now on, in order."""
+def record_sent_events(page: Page, name: str) -> list[dict[str, Any]]:
+    """The payload of every event of this name the page sends from now on, in order."""
     sent: list[dict[str, Any]] = []
 
     def on_frame(payload: str | bytes) -> None:
         event = socket_event(payload)
-        if event and event[0] == "user_uttered":
+        if event and event[0] == name:
             sent.append(event[1])
 
     def on_websocket(websocket: WebSocket) -> None:
@@ -141,6 +149,11 @@ def record_user_messages(page: Page) -> list[dict[str, Any]]:
 
     page.on("websocket", on_websocket)
     return sent
+
+
+def record_user_messages(page: Page) -> list[dict[str, Any]]:
+    """Every `user_uttered` payload the page sends from now on, in order."""
+    return record_sent_events(page, "user_uttered")
 
 
 def wait_for(page: Page, condition: Callable[[], bool], seconds: float = 15) -> None:
@@ -179,39 +192,24 @@ def bot_message(page: Page, text: str) -> Locator:
     return page.locator(BOT).filter(has_text=text)
 
 
+def ask_if_addictive(page: Page) -> Locator:
+    """Asks the usual question and waits for its answer, which it returns."""
+    ask(page, "is klonopin addictive")
+    answer = bot_message(page, ADDICTIVE_ANSWER)
+    expect(answer).to_be_visible()
+    return answer
+
+
 def test_question_answer_and_quick_replies(page: Page, system: RunningSystem) -> None:
     open_widget(page, system)
     expect(page.locator("#cw-emergency")).to_contain_text("In an emergency call 911")
-    ask(page, "is klonopin addictive")
-    expect(bot_message(page, ADDICTIVE_ANSWER)).to_be_visible()
+    ask_if_addictive(page)
     expect(page.locator(USER).last).to_contain_text("is klonopin addictive")
 
     page.locator(".cw-quick-reply", has_text="Yes").last.click()  # the intake offer
     expect(bot_message(page, INTAKE_PROMPT)).to_be_visible()
     call = page.locator(".cw-link-button", has_text="Call 816-555-0142")
     expect(call).to_have_attribute("href", "tel:+18165550142")
-
-
-def test_history_survives_a_reload_and_start_over_clears_it(
-    page: Page, system: RunningSystem
-) -> None:
-    open_widget(page, system)
-    ask(page, "what is clonazepam")
-    expect(page.locator(BOT).last).to_contain_text("Source:")  # the answer's last paragraph
-    shown = page.locator(BOT).count()
-
-    page.reload()
-    if not page.locator("#cw-panel").is_visible():
-        page.click("#cw-launcher")
-    expect(page.locator(USER).first).to_contain_text("what is clonazepam")
-    expect(page.locator(BOT)).to_have_count(shown)
-
-    page.click("#cw-start-over")
-    expect(page.locator(USER)).to_have_count(0)
-    expect(page.locator(BOT)).to_have_count(0)
-    ask(page, "hello")
-    expect(page.locator(BOT).first).to_be_visible()
-    expect(page.locator(USER)).to_have_count(1)
 
 
 def test_emergency_gets_the_911_guidance(page: Page, system: RunningSystem) -> None:
@@ -324,9 +322,7 @@ def test_offline_state_when_the_bot_cannot_be_reached(
 
 def test_thumbs_down_reaches_the_stored_conversation(page: Page, system: RunningSystem) -> None:
     open_widget(page, system)
-    ask(page, "is klonopin addictive")
-    answer = bot_message(page, ADDICTIVE_ANSWER)
-    expect(answer).to_be_visible()
+    answer = ask_if_addictive(page)
     with page.expect_response(re.compile(r"/webhooks/chat_widget/feedback$")) as sent:
         answer.locator(".cw-feedback-down").click()
     assert sent.value.ok
@@ -346,8 +342,7 @@ def test_everything_comes_from_the_center_or_the_bot(page: Page, system: Running
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
     page.on("websocket", lambda websocket: hosts.add(urlsplit(websocket.url).netloc))
     open_widget(page, system)
-    ask(page, "is klonopin addictive")
-    expect(bot_message(page, ADDICTIVE_ANSWER)).to_be_visible()
+    ask_if_addictive(page)
     assert hosts == {f"localhost:{system.widget_port}", f"localhost:{system.rasa_port}"}
 
 
@@ -361,7 +356,7 @@ def test_usable_on_a_320_pixel_wide_phone(
         serve_page_as(page, system, data_language=language)
         open_widget(page, system)
         expect(page.locator("#cw-root")).to_have_attribute("lang", language)
-        controls = ("#cw-language", "#cw-start-over", "#cw-close")
+        controls = ("#cw-language", "#cw-clear", "#cw-quick-exit", "#cw-close")
         for selector in ("#cw-emergency", "#cw-input", "#cw-send", *controls):
             box = page.locator(selector).bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320, selector
@@ -409,13 +404,11 @@ def test_the_language_button_switches_every_string_and_is_remembered(
     page: Page, system: RunningSystem
 ) -> None:
     open_widget(page, system)
-    ask(page, "is klonopin addictive")
-    answer = bot_message(page, ADDICTIVE_ANSWER)
-    expect(answer).to_be_visible()
+    answer = ask_if_addictive(page)
     answer.locator(".cw-feedback-up").click()  # so that "Thanks for the feedback" shows
     page.fill("#cw-input", "a question not sent yet")
     english = set(page.evaluate(WIDGET_STRINGS))
-    assert {"Start over", "You:", "Assistant:", "Thanks for the feedback"} <= english
+    assert {"Clear conversation", "You:", "Assistant:", "Thanks for the feedback"} <= english
 
     page.click("#cw-language")
     expect_language(page, "es")
@@ -437,6 +430,8 @@ def test_the_language_button_switches_every_string_and_is_remembered(
         "Enviar",
         "Su pregunta",
         "Se abre en una pestaña nueva",
+        "Borrar conversación",
+        "Salir rápido de este sitio",
     } <= spanish
     # The conversation and the unsent text stay; the bot is told, the visitor sees no message.
     expect(page.locator("#cw-input")).to_have_value("a question not sent yet")
@@ -483,18 +478,25 @@ def test_every_message_tells_the_bot_the_widget_language(page: Page, system: Run
     expect(page.locator(USER)).to_have_count(1)  # the language commands are not shown
 
 
-def with_bot_language(payload: str | bytes, language: str) -> str | bytes:
-    """A frame from the server, with `lang` added to a `bot_uttered` event."""
+def with_bot_language(payload: str | bytes, language: str, legacy: bool) -> str | bytes:
+    """A frame from the server, a `bot_uttered` event said to be in this language: in its
+    `metadata`, or (`legacy`, servers of before #17) as a top-level `lang`."""
     event = socket_event(payload)
     if not event or event[0] != "bot_uttered":
         return payload
-    return "42" + json.dumps([event[0], {**event[1], "lang": language}])
+    data = {key: value for key, value in event[1].items() if key != "metadata"}
+    if legacy:
+        data["lang"] = language
+    else:
+        data["metadata"] = {**event[1].get("metadata", {}), "language": language}
+    return "42" + json.dumps([event[0], data])
 
 
+@pytest.mark.parametrize("legacy", [False, True], ids=["metadata", "legacy-lang"])
 def test_a_bot_message_in_spanish_turns_the_widget_spanish(
-    page: Page, system: RunningSystem
+    page: Page, system: RunningSystem, legacy: bool
 ) -> None:
-    # The server's `lang` is added on the way: every bot message here says it is Spanish.
+    # The message's language is changed on the way: every bot message here says it is Spanish.
     sent: list[str] = []
 
     def relay(websocket: WebSocketRoute) -> None:
@@ -507,7 +509,7 @@ def test_a_bot_message_in_spanish_turns_the_widget_spanish(
             server.send(payload)
 
         websocket.on_message(from_page)
-        server.on_message(lambda payload: websocket.send(with_bot_language(payload, "es")))
+        server.on_message(lambda payload: websocket.send(with_bot_language(payload, "es", legacy)))
 
     page.route_web_socket(re.compile(r"/socket\.io/"), relay)
     open_widget(page, system)
@@ -529,7 +531,7 @@ def test_a_bot_message_in_spanish_turns_the_widget_spanish(
     expect_language(page, "es")
 
 
-# These two need the model that understands Spanish and a channel that sends `lang`.
+# These two need the model that understands Spanish and a channel that sends the language.
 
 
 def test_spanish_answer_after_the_language_button(page: Page, system: RunningSystem) -> None:
@@ -569,8 +571,366 @@ def test_a_spanish_visitor_gets_911_in_spanish_then_switches_to_english(
 
     page.click("#cw-language")
     expect_language(page, "en")
-    ask(page, "is klonopin addictive")
-    answer = bot_message(page, ADDICTIVE_ANSWER)
-    expect(answer).to_be_visible()
+    answer = ask_if_addictive(page)
     expect(answer).to_have_attribute("lang", "en")
     expect_language(page, "en")
+
+
+# ---------------------------------------------------------------- shared computers (#17, point 3)
+
+# Every key of both storages, the page's own included.
+STORED = """() => {
+  const entries = (store) =>
+    Object.fromEntries(Object.keys(store).map((key) => [key, store.getItem(key)]));
+  return {local: entries(localStorage), session: entries(sessionStorage)};
+}"""
+NOTHING_STORED: dict[str, dict[str, str]] = {"local": {}, "session": {}}
+NEUTRAL_PAGE = "<!doctype html><title>Weather</title><p>Sunny, 21 degrees.</p>"
+# Every `cw:` event the widget dispatches, with its detail as JSON (recorded before any script
+# of the page runs, as another script of the page could).
+RECORD_WIDGET_EVENTS = """
+window.__widgetEvents = [];
+const dispatch = EventTarget.prototype.dispatchEvent;
+EventTarget.prototype.dispatchEvent = function (event) {
+  if (event.type.startsWith("cw:")) {
+    window.__widgetEvents.push({type: event.type, detail: JSON.stringify(event.detail ?? null)});
+  }
+  return dispatch.call(this, event);
+};
+"""
+
+
+# How many message bubbles the page ever rendered, removed ones included.
+COUNT_RENDERED_MESSAGES = """
+window.__renderedMessages = 0;
+new MutationObserver((records) => {
+  for (const record of records) {
+    for (const node of record.addedNodes) {
+      if (node.nodeType !== Node.ELEMENT_NODE) continue;
+      window.__renderedMessages += node.matches(".cw-message") ? 1 : 0;
+      window.__renderedMessages += node.querySelectorAll(".cw-message").length;
+    }
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def stored(page: Page) -> dict[str, dict[str, str]]:
+    return dict(page.evaluate(STORED))
+
+
+def history_key(system: RunningSystem) -> str:
+    return f"cw:history:{system.bot_url}"
+
+
+def show_panel(page: Page) -> None:
+    """After a reload: the panel reopens by itself if it was open; otherwise it is opened."""
+    expect(page.locator("#cw-launcher")).to_be_visible()
+    if not page.locator("#cw-panel").is_visible():
+        page.click("#cw-launcher")
+    if page.locator("#cw-privacy").is_visible():
+        page.click("#cw-privacy-ok")
+
+
+def serve_neutral_page(page: Page, url: str) -> None:
+    page.route(url, lambda route: route.fulfill(body=NEUTRAL_PAGE, content_type="text/html"))
+
+
+def test_history_survives_a_reload_in_its_tab_only(browser: Browser, system: RunningSystem) -> None:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        open_widget(page, system)
+        ask(page, "what is clonazepam")
+        expect(page.locator(BOT).last).to_contain_text("Source:")  # the answer's last paragraph
+        shown = page.locator(BOT).count()
+        assert history_key(system) in stored(page)["session"]
+        assert not any(key.startswith("cw:history") for key in stored(page)["local"])
+
+        page.reload()
+        show_panel(page)
+        expect(page.locator(USER).first).to_contain_text("what is clonazepam")
+        expect(page.locator(BOT)).to_have_count(shown)
+
+        # The next person opens a new tab of the same browser: no conversation, and the
+        # privacy note again.
+        other_tab = context.new_page()
+        other_tab.goto(system.website_url)
+        other_tab.click("#cw-launcher")
+        expect(other_tab.locator("#cw-privacy")).to_be_visible()
+        expect(other_tab.locator(".cw-hint")).to_be_visible()
+        expect(other_tab.locator(".cw-message")).to_have_count(0)
+
+        # ... or the browser is restarted with what it keeps on disk (cookies, localStorage).
+        restarted = browser.new_context(storage_state=context.storage_state())
+        try:
+            restarted_page = restarted.new_page()
+            restarted_page.goto(system.website_url)
+            restarted_page.click("#cw-launcher")
+            expect(restarted_page.locator("#cw-privacy")).to_be_visible()
+            expect(restarted_page.locator(".cw-message")).to_have_count(0)
+        finally:
+            restarted.close()
+        expect(page.locator(BOT)).to_have_count(shown)  # the first tab still has it
+    finally:
+        context.close()
+
+
+def test_clear_conversation_leaves_nothing_stored_and_starts_a_new_one(
+    page: Page, system: RunningSystem
+) -> None:
+    sent = record_user_messages(page)
+    open_widget(page, system)
+    ask_if_addictive(page)
+    page.click("#cw-language")
+    expect(page.locator(f"{BOT}[lang='es']").first).to_be_visible()  # the bot confirms
+    before = stored(page)
+    assert before["local"] == {"cw:language": "es"}
+    assert {history_key(system), "cw:privacy-acknowledged"} <= set(before["session"])
+
+    page.click("#cw-clear")
+    expect(page.locator(".cw-message")).to_have_count(0)
+    expect(page.locator(".cw-hint")).to_be_visible()
+    expect(page.locator("#cw-input")).to_be_focused()
+    page.wait_for_timeout(500)  # the new conversation's confirmation stores nothing either
+    assert stored(page) == NOTHING_STORED
+    expect_language(page, "es")  # the widget keeps its language on this page
+
+    ask(page, "hola")
+    expect(page.locator(BOT).first).to_be_visible()
+    expect(page.locator(USER)).to_have_count(1)
+    assert len({message["session_id"] for message in sent}) == 2  # a new conversation
+    page.reload()
+    show_panel(page)
+    expect(page.locator(USER)).to_have_count(1)
+    expect(page.locator(USER)).to_contain_text("hola")
+
+
+@pytest.mark.parametrize(
+    ("how", "exit_url", "lands_on"),
+    [
+        ("button", None, "https://www.google.com/"),  # the default
+        ("escape twice", "https://weather.example/today", "https://weather.example/today"),
+    ],
+)
+def test_quick_exit_leaves_the_site_and_nothing_behind(
+    page: Page, system: RunningSystem, how: str, exit_url: str | None, lands_on: str
+) -> None:
+    serve_neutral_page(page, lands_on)
+    serve_neutral_page(page, "https://news.example/")
+    if exit_url is not None:
+        serve_page_as(page, system, exit_url=exit_url)
+    page.goto("https://news.example/")  # where the visitor was before the center's site
+    open_widget(page, system)
+    ask(page, "my friend took a bunch of klonopin and wont wake up")
+    expect(page.locator(BOT).first).to_contain_text("Call 911 now")
+    assert stored(page) != NOTHING_STORED
+
+    if how == "button":
+        page.click("#cw-quick-exit")
+    else:
+        page.focus("#cw-input")
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+    page.wait_for_url(lands_on)
+    expect(page.locator("body")).to_contain_text("Sunny")
+
+    page.go_back()  # the chat's page was replaced: Back skips it
+    page.wait_for_url("https://news.example/")
+    # The next person in this tab types the center's address: nothing was kept.
+    page.goto(system.website_url)
+    expect(page.locator("#cw-launcher")).to_be_visible()
+    assert stored(page) == NOTHING_STORED
+    page.click("#cw-launcher")
+    expect(page.locator("#cw-privacy")).to_be_visible()
+    expect(page.locator(".cw-message")).to_have_count(0)
+
+
+def test_the_quick_exit_is_a_labelled_button_in_both_languages(
+    page: Page, system: RunningSystem
+) -> None:
+    open_widget(page, system)
+    for language, name in (("en", "Leave this site quickly"), ("es", "Salir rápido de este sitio")):
+        if page.locator("#cw-root").get_attribute("lang") != language:
+            page.click("#cw-language")
+        expect(page.get_by_role("button", name=name, exact=True)).to_be_visible()
+        page.focus("#cw-quick-exit")
+        expect(page.locator("#cw-quick-exit")).to_be_focused()
+    page.keyboard.press("Escape")  # a single Escape only closes the panel
+    expect(page.locator("#cw-panel")).to_be_hidden()
+    page.wait_for_timeout(1500)
+    page.keyboard.press("Escape")  # ... and so does one more, a while later
+    page.wait_for_timeout(300)
+    assert page.url == system.website_url
+
+
+def test_a_conversation_is_forgotten_when_the_server_session_ends(
+    page: Page, system: RunningSystem
+) -> None:
+    open_widget(page, system)
+    ask(page, "hello")
+    expect(page.locator(BOT).first).to_be_visible()
+    # Installed once connected: socket.io keeps the real timers it took, so its heartbeat
+    # stays alive as in a tab really left open, and only the widget's own timers jump.
+    page.clock.install()
+    ask_if_addictive(page)
+
+    page.clock.fast_forward("59:00")  # the tab is left open, nobody writes
+    expect(bot_message(page, ADDICTIVE_ANSWER)).to_be_visible()
+    assert history_key(system) in stored(page)["session"]
+
+    page.clock.fast_forward("01:01")  # 60 minutes after the answer: the server's session ends
+    expect(page.locator(".cw-message")).to_have_count(0)
+    expect(page.locator(".cw-hint")).to_be_visible()
+    assert history_key(system) not in stored(page)["session"]
+
+
+@pytest.mark.parametrize(("minutes_ago", "shown"), [(59, True), (61, False)])
+def test_stored_history_older_than_the_session_is_not_shown(
+    page: Page, system: RunningSystem, minutes_ago: int, shown: bool
+) -> None:
+    open_widget(page, system)
+    ask_if_addictive(page)
+    expect(page.locator(".cw-quick-reply", has_text="Yes").last).to_be_visible()  # the turn's end
+    expect(page.locator("#cw-typing")).to_have_count(0)
+    sent = record_user_messages(page)
+    requested = record_sent_events(page, "session_request")
+    page.add_init_script(COUNT_RENDERED_MESSAGES)
+    page.evaluate(
+        """([key, minutes]) => {
+          const saved = JSON.parse(sessionStorage.getItem(key));
+          saved.active_at = Date.now() - minutes * 60 * 1000;
+          sessionStorage.setItem(key, JSON.stringify(saved));
+        }""",
+        [history_key(system), minutes_ago],
+    )
+
+    page.reload()
+    show_panel(page)
+    wait_for(page, lambda: len(requested) == 1)
+    if shown:
+        expect(bot_message(page, ADDICTIVE_ANSWER)).to_be_visible()
+        assert requested[0]["session_id"] is not None  # the same conversation goes on
+    else:
+        expect(page.locator(".cw-message")).to_have_count(0)
+        assert page.evaluate("window.__renderedMessages") == 0  # not even for a moment
+        assert requested == [{"session_id": None}]  # a new conversation
+        assert history_key(system) not in stored(page)["session"]
+    ask(page, "hello")
+    wait_for(page, lambda: len(sent) == 1)
+    expect(page.locator(USER)).to_have_count(2 if shown else 1)
+
+
+def test_history_of_older_widget_versions_is_removed_unread(
+    page: Page, system: RunningSystem
+) -> None:
+    requested = record_sent_events(page, "session_request")
+    page.goto(system.website_url)
+    old_history = {
+        "session_id": "id-of-an-older-version",
+        "messages": [{"from": "user", "text": "how much klonopin is an overdose"}],
+        "language": None,
+    }
+    page.evaluate(
+        """([server, history]) => {
+          localStorage.setItem(`cw:history:${server}`, JSON.stringify(history));
+          localStorage.setItem(`cw:open:${server}`, "1");
+          localStorage.setItem("cw:privacy-acknowledged", "1");
+          localStorage.setItem("cw:language", "es");
+          localStorage.setItem("site:font-size", "large");
+        }""",
+        [system.bot_url, old_history],
+    )
+
+    page.reload()
+    expect(page.locator("#cw-launcher")).to_be_visible()
+    assert stored(page) == {
+        "local": {"cw:language": "es", "site:font-size": "large"},  # not health data; the page's
+        "session": {},
+    }
+    page.click("#cw-launcher")
+    expect(page.locator("#cw-privacy")).to_be_visible()
+    expect(page.locator(".cw-message")).to_have_count(0)
+    expect_language(page, "es")
+    wait_for(page, lambda: len(requested) == 1)
+    assert requested == [{"session_id": None}]
+
+
+def test_widget_events_carry_no_conversation_id_or_text(page: Page, system: RunningSystem) -> None:
+    page.add_init_script(RECORD_WIDGET_EVENTS)
+    sent = record_user_messages(page)
+    open_widget(page, system)
+    ask_if_addictive(page)
+    page.wait_for_timeout(500)  # later messages of the turn
+
+    events = page.evaluate("window.__widgetEvents")
+    assert {"type": "cw:connected", "detail": "null"} in events
+    session_id = sent[0]["session_id"]
+    for event in events:
+        assert session_id not in event["detail"], event
+        assert "klonopin" not in event["detail"].lower(), event
+        assert "clonazepam" not in event["detail"].lower(), event
+
+
+def test_a_new_conversation_id_from_the_server_clears_the_transcript(
+    page: Page, system: RunningSystem
+) -> None:
+    first = record_user_messages(page)
+    open_widget(page, system)
+    ask_if_addictive(page)
+    old_id = first[0]["session_id"]
+
+    # After the reload the server does not resume the stored id (as for an expired or
+    # made-up one): asked for it, it confirms a new one, a little later.
+    sent: list[dict[str, Any]] = []
+    held: list[str | bytes] = []
+
+    def relay(websocket: WebSocketRoute) -> None:
+        server = websocket.connect_to_server()
+
+        def from_page(payload: str | bytes) -> None:
+            event = socket_event(payload)
+            if event and event[0] == "session_request":
+                assert event[1]["session_id"] == old_id
+                payload = "42" + json.dumps(["session_request", {"session_id": None}])
+            elif event and event[0] == "user_uttered":
+                sent.append(event[1])
+            server.send(payload)
+
+        def from_server(payload: str | bytes) -> None:
+            event = socket_event(payload)
+            if event and event[0] == "session_confirm":
+                held.append(payload)
+            else:
+                websocket.send(payload)
+
+        websocket.on_message(from_page)
+        server.on_message(from_server)
+        routes.append(websocket)
+
+    routes: list[WebSocketRoute] = []
+    page.route_web_socket(re.compile(r"/socket\.io/"), relay)
+    page.reload()
+    show_panel(page)
+    expect(bot_message(page, ADDICTIVE_ANSWER)).to_be_visible()  # not confirmed yet
+    wait_for(page, lambda: len(held) == 1)
+    ask(page, "hello")  # typed while waiting: kept in the outbox
+    expect(page.locator(USER)).to_have_count(2)
+    page.wait_for_timeout(500)
+    assert sent == []  # nothing is sent before the confirmation
+
+    routes[0].send(held[0])
+    confirmed = socket_event(held[0])
+    assert confirmed is not None
+    new_id = confirmed[1] if isinstance(confirmed[1], str) else confirmed[1]["session_id"]
+    assert new_id != old_id
+    expect(bot_message(page, ADDICTIVE_ANSWER)).to_have_count(0)
+    expect(page.locator(USER)).to_have_count(1)
+    expect(page.locator(USER)).to_contain_text("hello")
+    expect(page.locator(BOT).first).to_be_visible()  # the bot answers in the new conversation
+    assert [(message["message"], message["session_id"]) for message in sent] == [("hello", new_id)]
+    saved = json.loads(stored(page)["session"][history_key(system)])
+    assert saved["session_id"] == new_id
+    assert [message["text"] for message in saved["messages"] if message["from"] == "user"] == [
+        "hello"
+    ]

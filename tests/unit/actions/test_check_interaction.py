@@ -12,6 +12,7 @@ from actions.check_interaction import (
     ANSWER_KIND_SLOT,
     LIFE_THREATENING_RESPONSE,
     NOT_LISTED_RESPONSE,
+    NOT_RECOGNISED_RESPONSE,
     OVERVIEW_RESPONSE,
     SHOULD_BE_AVOIDED_RESPONSE,
     ActionCheckInteraction,
@@ -92,7 +93,7 @@ async def test_each_named_substance_gets_its_category_in_order(lexicon: Substanc
     assert [(message["response"], message["substance"]) for message in messages] == [
         (LIFE_THREATENING_RESPONSE, "Xanax (another benzodiazepine)"),
         (SHOULD_BE_AVOIDED_RESPONSE, "Trazodone (a medicine for depression)"),
-        (NOT_LISTED_RESPONSE, "Ibuprofen"),
+        (NOT_LISTED_RESPONSE, "Ibuprofen"),  # one of the project's drug names: shown
         (LIFE_THREATENING_RESPONSE, "Benzodiazepines"),  # the name says the category
     ]
     # Markers for staff review, added to what the conversation already had; the advice
@@ -116,6 +117,27 @@ async def test_a_name_the_article_does_not_cover_is_sent_to_the_pharmacist(
         "substances_checked": ["Xanax"],
         "substances_not_listed": ["Claritin"],
     }
+
+
+@pytest.mark.parametrize(
+    "words", ["call 555 0142 now", "pills my doctor gave me", "<b>grapefruit juice</b>"]
+)
+async def test_a_name_the_lexicon_does_not_know_is_never_shown_back(
+    lexicon: SubstanceLexicon, words: str
+) -> None:
+    messages, slots = await run_action(lexicon, [substance(words, 10)])
+    assert [message["response"] for message in messages] == [NOT_RECOGNISED_RESPONSE]
+    assert all(words.lower() not in str(message).lower() for message in messages)
+    assert slots["substances_not_listed"] == [shown_name(words)]  # staff see what was asked
+
+
+def test_the_unrecognised_name_answer_has_no_placeholder_and_sends_to_the_pharmacist(
+    domain: dict[str, Any],
+) -> None:
+    variations = domain["responses"][NOT_RECOGNISED_RESPONSE]
+    assert len(variations) == 2  # English and Spanish
+    assert all("{" not in variation["text"] for variation in variations)
+    assert "pharmacist" in english(variations)[0]["text"]
 
 
 async def test_no_substance_gives_the_overview(lexicon: SubstanceLexicon) -> None:

@@ -15,9 +15,11 @@ from channels.chat_widget import (
     Feedback,
     LanguageTaggedOutput,
     allowed_origins,
+    cors_headers,
     feedback_event,
     parse_feedback,
 )
+from channels.conversation_ids import ConversationIds
 
 
 @pytest.mark.parametrize(
@@ -40,13 +42,50 @@ def test_no_origin_or_any_origin_is_refused_at_start_up(setting: Any) -> None:
         allowed_origins(setting)
 
 
+SETTINGS = {
+    "session_persistence": True,
+    "cors_allowed_origins": "https://www.example.org",
+    "conversation_id_secret": "k" * 32,
+}
+
+
 def test_channel_reads_its_settings_from_credentials() -> None:
-    channel = ChatWidgetInput.from_credentials(
-        {"session_persistence": True, "cors_allowed_origins": "https://www.example.org"}
-    )
+    channel = ChatWidgetInput.from_credentials(SETTINGS)
     assert channel.name() == "chat_widget"
     assert channel.session_persistence is True
     assert channel.origins == ["https://www.example.org"]
+    assert channel.conversation_ids.is_genuine(ConversationIds("k" * 32).issue())
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        ({"conversation_id_secret": None}, "CONVERSATION_ID_SECRET"),
+        ({"conversation_id_secret": "short"}, "CONVERSATION_ID_SECRET"),
+        ({"session_persistence": False}, "session_persistence"),
+    ],
+)
+def test_unsafe_settings_are_refused_at_start_up(change: dict[str, Any], problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        ChatWidgetInput.from_credentials({**SETTINGS, **change})
+
+
+@pytest.mark.parametrize(
+    "origin, allowed",
+    [
+        ("https://www.example.org", True),
+        ("https://www.example.org/", True),
+        ("https://evil.example", False),
+        ("http://www.example.org", False),
+        (None, False),
+    ],
+)
+def test_cors_headers_only_for_allowed_origins(origin: str | None, allowed: bool) -> None:
+    headers = cors_headers(origin, ["https://www.example.org"])
+    assert ("Access-Control-Allow-Origin" in headers) is allowed
+    if allowed:
+        assert headers["Access-Control-Allow-Origin"] == origin
+    assert headers["Vary"] == "Origin"
 
 
 @pytest.mark.parametrize(
@@ -99,6 +138,16 @@ def test_feedback_on_something_the_bot_never_said_is_not_recorded() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "probe",
+    ["Y", "clonazepam", "Yes, clonazepam can be addictive.\n\nSource", "FDA Klonopin label"],
+)
+def test_feedback_must_name_a_whole_message_so_it_cannot_probe_past_replies(probe: str) -> None:
+    events = [BotUttered("Yes, clonazepam can be addictive.\n\nSource: FDA Klonopin label, 2021.")]
+    assert feedback_event(events, Feedback("a1b2", "up", probe)) is None
+    assert feedback_event(events, Feedback("a1b2", "up", "Source: FDA Klonopin label, 2021."))
+
+
 def test_feedback_finds_an_answer_stored_redacted() -> None:
     stored = BotUttered("Call Poison Control at [PHONE] or 911.", timestamp=5.0)
     event = feedback_event(
@@ -136,7 +185,7 @@ async def test_bot_messages_carry_the_language_of_their_response(
     await output.send_response("sid-1", {"text": text, **message})
     parts = [data for _, data in server.emitted]
     assert [part["text"] for part in parts] == ["Hola.", "Llame al 911."]
-    assert [part.get("lang") for part in parts] == [lang, lang]
+    assert [part.get("metadata", {}).get("language") for part in parts] == [lang, lang]
     # The next message starts untagged: nothing leaks from one to the next.
     await output.send_response("sid-1", {"text": "ok"})
-    assert "lang" not in server.emitted[-1][1]
+    assert "metadata" not in server.emitted[-1][1]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import random
+import uuid
 from typing import Any
 
 import pytest
@@ -201,3 +204,74 @@ def test_socket_payloads_rasa_would_crash_on_are_recognised() -> None:
         {**good, "metadata": "{not json"},
     ):
         assert socket_message_problem(bad), bad
+
+
+# A conversation id is stored as sent (events, review tables, exports, audit log): #17 point 7.
+PERSONAL_SENDERS = [
+    "dana.whitfield@example.com",
+    "DANA.W_klonopin@Example.ORG",
+    "8165550142",
+    "1-816-555-0142",
+    "816-555-0142",
+    "widget:8165550142",
+    "07700900123",
+    "900-12-3456",
+    "4111111111111111",
+    "1990-01-02",
+    "03-14-1987",
+    "192.0.2.44",
+    "@jake_peterson77",
+]
+OPAQUE_SENDERS = [
+    "3f2b-visitor_1",
+    "guard-1",
+    "a",
+    "abc:def",
+    "user@host",  # no domain: nothing to redact
+    "redaction-12",
+    "0123456789abcdef0123456789abcdef",
+    "123e4567-e89b-12d3-a456-426614174000",
+]
+
+
+@pytest.mark.parametrize("sender", PERSONAL_SENDERS)
+def test_a_sender_id_that_is_personal_data_is_refused_with_a_clear_message(sender: str) -> None:
+    problem = validate_rest_body({"sender": sender, "message": "is klonopin addictive"})
+    assert problem == (
+        "sender must be an opaque conversation id, not personal data such as an e-mail address "
+        "or phone number."
+    )
+    # Asked for as a conversation to resume, it is not refused: it is not one the server
+    # issued, so the socket gets a new conversation instead (channels/socket_sessions.py).
+    assert socket_session_problem({"session_id": sender}) is None
+    assert socket_message_problem({"session_id": sender, "message": "hi"}) == (
+        "session_id is personal data, not an opaque conversation id"
+    )
+
+
+@pytest.mark.parametrize("sender", OPAQUE_SENDERS)
+def test_opaque_sender_ids_are_accepted_as_before(sender: str) -> None:
+    assert validate_rest_body({"sender": sender, "message": "hi"}) == RestRequest(
+        sender, "hi", None
+    )
+    assert socket_session_problem({"session_id": sender}) is None
+    assert socket_message_problem({"session_id": sender, "message": "hi"}) is None
+
+
+def test_randomly_generated_conversation_ids_are_never_taken_for_personal_data() -> None:
+    generated = random.Random(17)
+    ids = []
+    for _ in range(2_000):
+        ids.append(f"{generated.getrandbits(192):048x}")  # channels/conversation_ids.py
+        ids.append(str(uuid.UUID(int=generated.getrandbits(128), version=4)))
+        ids.append(uuid.UUID(int=generated.getrandbits(128), version=4).hex)
+        ids.append(
+            base64.urlsafe_b64encode(generated.randbytes(16)).decode().rstrip("=")
+        )  # secrets.token_urlsafe
+    refused = [
+        sender
+        for sender in ids
+        if validate_rest_body({"sender": sender, "message": "hi"})
+        != RestRequest(sender, "hi", None)
+    ]
+    assert refused == []

@@ -43,6 +43,12 @@ def client(engine: sa.engine.Engine) -> FlaskClient:
     return signed_in_client(review_app(engine), engine)
 
 
+@pytest.fixture
+def admin(engine: sa.engine.Engine) -> FlaskClient:
+    """An administrator: bulk export is theirs only (test_staff_reads.py)."""
+    return signed_in_client(review_app(engine), engine, "lee@center.example", admin=True)
+
+
 def listed(client: FlaskClient, query: str = "") -> list[str]:
     """The conversation ids on the list page, in the order shown."""
     page = client.get(f"/conversations?{query}")
@@ -220,9 +226,9 @@ def test_private_notes_are_kept_with_author_and_escaped(client: FlaskClient) -> 
 
 
 def test_csv_export_holds_the_filtered_set_and_is_spreadsheet_safe(
-    client: FlaskClient, engine: sa.engine.Engine
+    admin: FlaskClient, engine: sa.engine.Engine
 ) -> None:
-    response = client.get("/export?format=csv&topic=faq/withdrawal")
+    response = admin.get("/export?format=csv&topic=faq/withdrawal")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
@@ -235,8 +241,8 @@ def test_csv_export_holds_the_filtered_set_and_is_spreadsheet_safe(
     assert entry.target == "topic=faq/withdrawal" and entry.detail == "CSV, 1 conversations"
 
 
-def test_json_export_of_emergencies(client: FlaskClient) -> None:
-    exported = json.loads(client.get("/export?format=json&flag=emergency").get_data(as_text=True))
+def test_json_export_of_emergencies(admin: FlaskClient) -> None:
+    exported = json.loads(admin.get("/export?format=json&flag=emergency").get_data(as_text=True))
     assert [item["conversation"] for item in exported] == ["emergency-1"]
     assert exported[0]["flags"]["emergency"] is True
     assert exported[0]["turns"][0]["speaker"] == "visitor"

@@ -5,7 +5,9 @@ same origin; browsers send one only if the app's Referrer-Policy lets them. The
 tests play the browser (its Referer follows the policy each page was sent with)
 behind nginx as `deploy/nginx/chat.conf.template`'s staff server forwards it:
 with TLS on port 443 or another port, and as Compose starts it (plain HTTP on
-localhost:8081, where REVIEW_HTTPS=true is the default too).
+localhost:8081, where REVIEW_HTTPS=true is the default too). Behind the proxy, the
+sign-in limit counts the address nginx saw (one trusted hop of X-Forwarded-For), and every
+response carries HSTS.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from flask.testing import FlaskClient
 from devtools.project_files import PROJECT_ROOT
 from review.accounts import create_account
 from review.schema import create_tables
-from tests.support.review_client import CSRF_FIELD, PASSWORD, review_app
+from tests.support.review_client import CSRF_FIELD, PASSWORD, review_app, sign_in
 from tests.support.review_data import sample_conversations, store
 
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy/nginx/chat.conf.template"
@@ -34,15 +36,23 @@ PROXIES = {
     "compose default": ("http://localhost:8081", "http", "localhost", "8081"),
 }
 EMAIL = "ana@center.example"
+CLIENT = "203.0.113.7"
+HSTS = "max-age=31536000"
 
 
-def forwarded_headers(scheme: str, host: str, port: str) -> dict[str, str]:
-    """The headers the template's staff server sets on what it passes to the app."""
+def forwarded_headers(
+    scheme: str, host: str, port: str, client: str = CLIENT, sent_forwarded_for: str = ""
+) -> dict[str, str]:
+    """The headers the template's staff server sets on what it passes to the app.
+
+    `client` is the address nginx sees; `sent_forwarded_for`, an X-Forwarded-For the
+    client itself sent (nginx appends the client's address to it).
+    """
     text = NGINX_TEMPLATE.read_text()
     staff_server = text.split("listen ${STAFF_LISTEN_PORT};", 1)[1].split("\nserver {", 1)[0]
     headers = dict(re.findall(r"proxy_set_header\s+(\S+)\s+([^;]+);", staff_server))
     variables = {
-        "$proxy_add_x_forwarded_for": "203.0.113.7",
+        "$proxy_add_x_forwarded_for": ", ".join(filter(None, [sent_forwarded_for, client])),
         "$server_port": port,
         "$scheme": scheme,
         "$host": host,
@@ -77,10 +87,16 @@ def referer_under(policy: str, page: str, target: str) -> str | None:
 class BrowserThroughProxy:
     """A browser at `origin`: its requests reach the app the way nginx passes them on."""
 
-    def __init__(self, client: FlaskClient, proxy: str = "tls on 443") -> None:
+    def __init__(
+        self,
+        client: FlaskClient,
+        proxy: str = "tls on 443",
+        address: str = CLIENT,
+        sent_forwarded_for: str = "",
+    ) -> None:
         self.client = client
-        self.origin, *variables = PROXIES[proxy]
-        self.headers = forwarded_headers(*variables)
+        self.origin, scheme, host, port = PROXIES[proxy]
+        self.headers = forwarded_headers(scheme, host, port, address, sent_forwarded_for)
         self.upstream = f"http://{self.headers.pop('Host')}"  # nginx to the app: plain HTTP
 
     def get(self, path: str) -> Any:
@@ -112,7 +128,8 @@ def engine(tmp_path: Path) -> Iterator[sa.engine.Engine]:
 
 
 @pytest.fixture
-def browser(engine: sa.engine.Engine) -> BrowserThroughProxy:
+def proxied(engine: sa.engine.Engine) -> BrowserThroughProxy:
+    """A browser behind the HTTPS proxy (not `browser`: tests/conftest.py marks that `server`)."""
     return BrowserThroughProxy(review_app(engine, https=True).test_client())
 
 
@@ -157,29 +174,88 @@ def test_sign_in_through_the_proxy_lands_on_the_dashboard(
     ids=["none", "another site", "plain http", "another port"],
 )
 def test_behind_https_sign_in_without_a_same_origin_referer_is_refused(
-    browser: BrowserThroughProxy, referer: str | None
+    proxied: BrowserThroughProxy, referer: str | None
 ) -> None:
-    match = CSRF_FIELD.search(browser.get("/login").get_data(as_text=True))
+    match = CSRF_FIELD.search(proxied.get("/login").get_data(as_text=True))
     assert match
-    refused = browser.post(
+    refused = proxied.post(
         "/login", referer, csrf_token=match.group(1), email=EMAIL, password=PASSWORD
     )
     assert refused.status_code == 400
     assert "form expired" in refused.get_data(as_text=True).lower()
-    assert browser.get("/").status_code == 302  # still signed out
+    assert proxied.get("/").status_code == 302  # still signed out
 
 
 def test_behind_https_a_signed_in_form_without_a_referer_changes_nothing(
-    browser: BrowserThroughProxy,
+    proxied: BrowserThroughProxy,
 ) -> None:
-    assert browser.submit("/login", "/login", email=EMAIL, password=PASSWORD).status_code == 302
+    assert proxied.submit("/login", "/login", email=EMAIL, password=PASSWORD).status_code == 302
     transcript = "/conversations/emergency-1"
-    match = CSRF_FIELD.search(browser.get(transcript).get_data(as_text=True))
+    match = CSRF_FIELD.search(proxied.get(transcript).get_data(as_text=True))
     assert match
     fields = {"csrf_token": match.group(1), "conversation": "emergency-1", "tag": "urgent"}
-    assert browser.post("/review/tag", None, **fields).status_code == 400
-    assert "urgent" not in browser.get(transcript).get_data(as_text=True)
+    assert proxied.post("/review/tag", None, **fields).status_code == 400
+    assert "urgent" not in proxied.get(transcript).get_data(as_text=True)
 
-    tagged = browser.submit(transcript, "/review/tag", conversation="emergency-1", tag="urgent")
+    tagged = proxied.submit(transcript, "/review/tag", conversation="emergency-1", tag="urgent")
     assert tagged.status_code == 302
-    assert "urgent" in browser.get(transcript).get_data(as_text=True)
+    assert "urgent" in proxied.get(transcript).get_data(as_text=True)
+
+
+def test_the_staff_server_forwards_the_client_address() -> None:
+    assert forwarded_headers("https", "staff.example.org", "443")["X-Forwarded-For"] == CLIENT
+    forged = forwarded_headers("https", "staff.example.org", "443", sent_forwarded_for="10.0.0.1")
+    assert forged["X-Forwarded-For"] == f"10.0.0.1, {CLIENT}"
+
+
+def sign_in_through(browser: BrowserThroughProxy, password: str, email: str = EMAIL) -> int:
+    signed_in = browser.submit("/login", "/login", email=email, password=password)
+    status: int = signed_in.status_code
+    return status
+
+
+def test_behind_the_proxy_each_client_address_has_its_own_sign_in_limit(
+    engine: sa.engine.Engine,
+) -> None:
+    app = review_app(engine, https=True)
+    attacker = BrowserThroughProxy(app.test_client(), address="203.0.113.7")
+    colleague = BrowserThroughProxy(app.test_client(), address="198.51.100.20")
+    for _ in range(app.extensions["review_settings"].login_attempts):
+        assert sign_in_through(attacker, "not the password", "nobody@center.example") == 401
+    assert sign_in_through(attacker, PASSWORD) == 429
+
+    assert sign_in_through(colleague, PASSWORD) == 302
+    assert colleague.get("/").status_code == 200
+
+
+def test_a_forwarded_for_sent_by_the_client_does_not_escape_the_limit(
+    engine: sa.engine.Engine,
+) -> None:
+    """nginx appends the address it saw; the app trusts only that last one."""
+    app = review_app(engine, https=True)
+    attempts = app.extensions["review_settings"].login_attempts
+    for number in range(attempts):
+        made_up = f"192.0.2.{number}"
+        browser = BrowserThroughProxy(app.test_client(), sent_forwarded_for=made_up)
+        assert sign_in_through(browser, "not the password", "nobody@center.example") == 401
+    browser = BrowserThroughProxy(app.test_client(), sent_forwarded_for="192.0.2.99")
+    assert sign_in_through(browser, PASSWORD) == 429
+
+
+def test_behind_https_every_response_carries_hsts(proxied: BrowserThroughProxy) -> None:
+    responses = [proxied.get("/login"), proxied.get("/"), proxied.get("/static/review.css")]
+    responses.append(proxied.submit("/login", "/login", email=EMAIL, password=PASSWORD))
+    responses += [proxied.get("/"), proxied.get("/no-such-page"), proxied.get("/audit")]
+    assert [response.status_code for response in responses] == [200, 302, 200, 302, 200, 404, 403]
+    for response in responses:
+        assert response.headers["Strict-Transport-Security"] == HSTS
+
+
+def test_on_plain_http_there_is_no_hsts(engine: sa.engine.Engine) -> None:
+    """`make run` on localhost: HSTS would pin the browser to HTTPS on a port without TLS."""
+    client = review_app(engine).test_client()
+    responses = [client.get("/login"), client.get("/static/review.css")]
+    responses += [sign_in(client, EMAIL), client.get("/"), client.get("/no-such-page")]
+    assert [response.status_code for response in responses] == [200, 200, 302, 200, 404]
+    for response in responses:
+        assert "Strict-Transport-Security" not in response.headers

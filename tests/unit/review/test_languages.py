@@ -59,6 +59,12 @@ def client(engine: sa.engine.Engine) -> FlaskClient:
     return signed_in_client(review_app(engine), engine)
 
 
+@pytest.fixture
+def admin(engine: sa.engine.Engine) -> FlaskClient:
+    """An administrator: bulk export is theirs only (test_staff_reads.py)."""
+    return signed_in_client(review_app(engine), engine, "lee@center.example", admin=True)
+
+
 def indexed(engine: sa.engine.Engine, sender_id: str) -> tuple[str, str, list[str]]:
     """The conversation's language, languages and its messages' languages."""
     with engine.connect() as connection:
@@ -197,7 +203,7 @@ def test_an_older_database_gets_the_language_columns_and_its_conversations_langu
 # --- Pages -------------------------------------------------------------------------------
 
 
-def test_the_list_filters_by_language(client: FlaskClient) -> None:
+def test_the_list_filters_by_language(client: FlaskClient, admin: FlaskClient) -> None:
     assert listed(client, "language=es") == SPANISH_IDS
     english = listed(client, "language=en")
     assert "spanish-1" not in english and len(english) == 9  # the switches are in both
@@ -207,7 +213,7 @@ def test_the_list_filters_by_language(client: FlaskClient) -> None:
         "switch-1",
         "spanish-1",
     ]
-    html = client.get("/conversations?language=es").get_data(as_text=True)
+    html = admin.get("/conversations?language=es").get_data(as_text=True)
     assert '<option value="es" selected>Spanish</option>' in html
     assert "Unanswered question (3)" in html  # the flag counts follow the language filter
     assert "/export?format=csv&amp;language=es" in html
@@ -308,8 +314,8 @@ def test_the_dashboard_lists_both_languages_when_there_is_nothing(
 # --- Export ------------------------------------------------------------------------------
 
 
-def test_csv_export_has_each_turn_s_language(client: FlaskClient, engine: sa.engine.Engine) -> None:
-    response = client.get("/export?format=csv&language=es&q=klonopin")
+def test_csv_export_has_each_turn_s_language(admin: FlaskClient, engine: sa.engine.Engine) -> None:
+    response = admin.get("/export?format=csv&language=es&q=klonopin")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert {row["conversation"] for row in rows} == {"switch-1"}
     assert [(row["speaker"], row["language"]) for row in rows] == [
@@ -325,11 +331,11 @@ def test_csv_export_has_each_turn_s_language(client: FlaskClient, engine: sa.eng
         entry = connection.execute(
             sa.select(audit_log).where(audit_log.c.action == "exported")
         ).one()
-    assert entry.target == "language=es, q=(text search)"
+    assert entry.target == "language=es, q=(text search, 8 characters)"  # not "klonopin"
 
 
-def test_json_export_has_the_conversation_s_languages(client: FlaskClient) -> None:
-    exported = json.loads(client.get("/export?format=json&language=es").get_data(as_text=True))
+def test_json_export_has_the_conversation_s_languages(admin: FlaskClient) -> None:
+    exported = json.loads(admin.get("/export?format=json&language=es").get_data(as_text=True))
     by_id = {item["conversation"]: item for item in exported}
     assert list(by_id) == SPANISH_IDS
     assert by_id["switch-back-1"]["language"] == "en"

@@ -31,7 +31,7 @@ def test_card_formats(card: str) -> None:
     [
         "4111 1111 1111 1112",  # Luhn check fails
         "1234567890123",
-        "member id 123456789012",  # 12 digits: too short
+        "order 123456789012",  # 12 digits: too short
     ],
 )
 def test_not_cards(text: str) -> None:

@@ -7,6 +7,7 @@ detector's edge cases, what is deliberately kept, and `redact` on nested Rasa ev
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
 
@@ -18,6 +19,9 @@ from storage.redaction import (
     CARD,
     DATE_OF_BIRTH,
     EMAIL,
+    HANDLE,
+    ID_NUMBER,
+    IP_ADDRESS,
     NAME,
     PHONE,
     SSN,
@@ -29,15 +33,27 @@ from storage.redaction import (
 CORPUS = load_yaml("tests/redaction_corpus.yml")
 REDACTED: list[dict[str, Any]] = CORPUS["redacted"]
 UNCHANGED: list[str] = CORPUS["unchanged"]
-PLACEHOLDERS = [PHONE, EMAIL, SSN, DATE_OF_BIRTH, ADDRESS, CARD, NAME]
-PLACEHOLDER = re.compile(r"\[(?:PHONE|EMAIL|SSN|DATE_OF_BIRTH|ADDRESS|CARD|NAME)\]")
+PLACEHOLDERS = [
+    *(PHONE, EMAIL, SSN, DATE_OF_BIRTH, ADDRESS, CARD, NAME),
+    *(ID_NUMBER, IP_ADDRESS, HANDLE),
+]
+PLACEHOLDER = re.compile(
+    r"\[(?:PHONE|EMAIL|SSN|DATE_OF_BIRTH|ADDRESS|CARD|NAME|ID_NUMBER|IP_ADDRESS|HANDLE)\]"
+)
+# The IP addresses set aside for documentation (RFC 5737, RFC 3849).
+DOCUMENTATION_NETWORKS = [
+    ipaddress.ip_network(network)
+    for network in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
+]
 
 # The only numbers the corpus may use (tests/test_faq_content.py checks phones project-wide).
 HELPLINES = ["1-800-222-1222", "1-800-662-4357"]
-# Numbers from abroad: dialled with "+", "00" or "011", or in Spanish or Mexican groups.
+# Numbers from abroad: dialled with "+", "00" or "011", in Spanish or Mexican groups, or UK ones.
 ABROAD = re.compile(
     r"(?:\+|\b00(?=[1-9])|\b011\s)\d[\d\s().-]{6,}\d"
     r"|\b[6-9]\d{1,2}(?:[ .-]\d{2,3}){2,3}\b|\b\d{2} \d{4} \d{4}\b|\b612345678\b"
+    # UK national: 020 7946 0958, 07700 900123
+    r"|(?<!\d[ .-])\(?\b0[1-9]\d{1,3}\)? ?\d{3,4} ?\d{3,4}\b(?![ .-]\d)"
 )
 # Their last digits: Ofcom's ranges for drama (020 7946 0xxx, 07700 900xxx), obviously
 # made-up Spanish (612 345 678, 91 123 45 67) and Mexican (55 1234 5678) numbers, and the
@@ -109,6 +125,11 @@ def test_corpus_uses_fictional_data_only() -> None:
     identifiers = "\n".join(identifier for case in REDACTED for identifier in case["identifiers"])
     for domain in re.findall(spelled_out, identifiers):
         assert domain.lower() == "example", domain
+    for case in REDACTED:
+        if IP_ADDRESS in case["redacted"]:
+            for identifier in case["identifiers"]:
+                address = ipaddress.ip_address(re.sub(r":\d+$", "", identifier))
+                assert any(address in network for network in DOCUMENTATION_NETWORKS), identifier
     for number in ABROAD.findall(text):
         assert FICTIONAL_ABROAD.search(re.sub(r"\D", "", number)), number
     rest = ABROAD.sub(" ", text)

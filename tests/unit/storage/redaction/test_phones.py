@@ -30,6 +30,8 @@ from storage.redaction.phones import redact_phones
         "816-555-0142, extension 12",
         "555-0142",
         "555.0142",
+        "555 0142",  # a local number with a space (#17) ...
+        "5550142",  # ... or with nothing between its groups
         "1-800-222-1222",
         # Abroad: Ofcom's drama ranges, obviously made-up Spanish and Mexican numbers.
         "+44 20 7946 0958",
@@ -48,6 +50,14 @@ from storage.redaction.phones import redact_phones
         "612-34-56-78",
         "91 123 45 67",
         "+913 555 0171",  # a mistyped "+": still a phone number
+        # Written from a leading "0", as at home in the UK (and most of Europe), #17.
+        "020 7946 0958",
+        "(020) 7946 0958",
+        "07700 900123",
+        "07700900123",
+        "0044 7700 900123",  # an unassigned range: "00" numbers need only the right length
+        "0044 (0)20 7946 0958",
+        "00 44 20 7946 0958",
     ],
 )
 def test_phone_formats(number: str) -> None:
@@ -103,7 +113,6 @@ def test_phone_numbers_in_context(text: str, expected: str) -> None:
         "900-12-34567",  # 10 digits, but not grouped like a phone number
         "900123456",  # 9 bare digits without a phone word: maybe an SSN or an ID
         "641111234",
-        "member id 123456789",
         "1 2 3 4 5 6 7 8 9",
         "the 1-800 number",
         "he is 6 2 and 180",
@@ -111,7 +120,13 @@ def test_phone_numbers_in_context(text: str, expected: str) -> None:
         "order 2,000,000 mg",
         "phone8165550142",  # glued to a word
         "v1.816.555.0142",
-        "020 7946 0958",  # UK numbers need "+44" or "0044"
+        "i have 2000000 reasons",  # 7 digits, but a round number
+        "$250 1000",  # amounts
+        "took 250 1000mg",
+        "in 2019 2020",
+        "room 0042",  # a "0" first needs 10 digits
+        "0800 2000",
+        "code 0123456",
     ],
 )
 def test_not_phone_numbers(text: str) -> None:
@@ -124,6 +139,11 @@ def test_not_phone_numbers(text: str) -> None:
 )
 def test_dates_are_left_to_the_date_detector(text: str) -> None:
     assert redact_phones(text) == text
+
+
+def test_numbers_an_id_detector_owns_are_no_phone_numbers() -> None:
+    # 9 bare digits are an ID after "member id" ([ID_NUMBER], storage/redaction/id_numbers.py).
+    assert redact_phones("member id 123456789") == "member id 123456789"
 
 
 def test_text_without_seven_digits_is_returned_as_is() -> None:
