@@ -289,11 +289,14 @@ class ChatWidgetInput(SocketIOInput):
             problem = socket_message_problem(data)
             if not problem and not sessions.allow_event(sid):
                 problem = "over the socket's allowance"
-            if not problem and data["session_id"] != sessions.held_by(sid):
+            held_before = sessions.held_by(sid)
+            if not problem and not sessions.adopt(sid, data["session_id"]):
                 problem = "not the socket's conversation"
             if problem:
                 logger.info("Dropped a socket.io %s event: %s.", self.user_message_evt, problem)
                 return
+            if held_before is None:  # sent before its session_request: it joins the room now
+                sio.enter_room(sid, data["session_id"], namespace=namespace)
             await rasa_message_handler(sid, data)
 
         async def disconnect(sid: str) -> None:

@@ -7,7 +7,8 @@ any conversation's room. Here:
   to resume if the id is genuine (channels/conversation_ids.py) and it holds none yet,
   else a new one the server issues. Asking for another conversation later gives a new
   one ("Clear conversation"), never someone else's. Messages naming any other conversation
-  are dropped.
+  are dropped; a message arriving before the `session_request` (sent from the widget's
+  buffer on reconnecting) counts as asking for its conversation.
 - Every event a socket sends (session requests, messages, refused ones too) takes one
   token from the **socket's allowance** (`socket_burst` at once, refilled at
   `socket_events_per_minute`): one socket cannot churn through conversations.
@@ -85,6 +86,18 @@ class SocketSessions:
             conversation_id = self.ids.issue()
         self._held[socket_id] = conversation_id
         return conversation_id
+
+    def adopt(self, socket_id: str, conversation_id: Any) -> bool:
+        """Whether the socket may write into the conversation a message names.
+
+        Yes if it holds it; also if it holds none yet and the server issued the id, which
+        it then holds: a message a widget buffered while its connection was dying is sent
+        on the new connection before its `session_request`, and must not be lost.
+        """
+        held = self._held.get(socket_id)
+        if held is None and self.ids.is_genuine(conversation_id):
+            self._held[socket_id] = held = str(conversation_id)
+        return held is not None and held == conversation_id
 
     def held_by(self, socket_id: str) -> str | None:
         """The conversation the socket holds, if it has been confirmed one."""

@@ -774,6 +774,9 @@ def test_a_conversation_is_forgotten_when_the_server_session_ends(
     # stays alive as in a tab really left open, and only the widget's own timers jump.
     page.clock.install()
     ask_if_addictive(page)
+    # The whole turn first: a reply arriving after a jump would start the hour again.
+    expect(page.locator(".cw-quick-reply", has_text="Yes").last).to_be_visible()
+    expect(page.locator("#cw-typing")).to_have_count(0)
 
     page.clock.fast_forward("59:00")  # the tab is left open, nobody writes
     expect(bot_message(page, ADDICTIVE_ANSWER)).to_be_visible()

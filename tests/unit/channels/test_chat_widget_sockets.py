@@ -85,6 +85,19 @@ async def test_a_visitor_resumes_the_conversation_after_a_reload() -> None:
     assert [message.sender_id for message in widget.read] == [conversation, conversation]
 
 
+async def test_a_message_buffered_before_reconnecting_is_not_lost() -> None:
+    widget = Widget()
+    conversation = await widget.session("before")
+    assert conversation
+    await widget.handlers["disconnect"](widget.sid("before"))
+    # socket.io clients send what they buffered while offline before the session request.
+    await widget.say("reconnected", conversation, "are you still there")
+    assert [message.sender_id for message in widget.read] == [conversation]
+    rooms = widget.channel.sio.manager.get_rooms(widget.sid("reconnected"), "/")  # type: ignore[union-attr]
+    assert conversation in rooms  # so the reply reaches it
+    assert await widget.session("reconnected", conversation) == conversation
+
+
 @pytest.mark.parametrize("made_up", ["socketio-test-visitor", "0" * 48, "victim@example.org"])
 async def test_a_made_up_id_is_refused_and_a_new_conversation_given(made_up: str) -> None:
     widget = Widget()

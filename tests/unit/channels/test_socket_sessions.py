@@ -50,6 +50,17 @@ def test_a_socket_cannot_hop_into_another_conversation() -> None:
     assert socket_sessions.held_by("socket-2") == theirs
 
 
+def test_a_message_before_the_session_request_resumes_its_own_conversation_only() -> None:
+    socket_sessions, _ = sessions()
+    earlier = IDS.issue()
+    assert not socket_sessions.adopt("new-socket", "made-up")  # not issued: refused
+    assert socket_sessions.held_by("new-socket") is None
+    assert socket_sessions.adopt("new-socket", earlier)  # issued, socket holds none: resumed
+    assert socket_sessions.held_by("new-socket") == earlier
+    assert not socket_sessions.adopt("new-socket", IDS.issue())  # then no other one
+    assert socket_sessions.confirm("new-socket", earlier) == earlier
+
+
 def test_a_disconnected_socket_holds_nothing() -> None:
     socket_sessions, _ = sessions()
     socket_sessions.confirm("socket-1", None)
