@@ -7,6 +7,9 @@ encoder sees it, with two kinds of known messages:
 - the curated, reviewable exemplars of safety_exemplars.yml (English and Spanish, a `why`
   per group), read when the model is loaded, so an edited file takes effect on restart
   (their vectors are stored at training time and reused while the file is unchanged);
+- the messages independent writers wrote and labelled (labelled_messages.py: the dev splits of
+  #15 once they had served), embedded at training time and, like the exemplars, again at load
+  if their files changed;
 - the training examples of data/nlu.yml, embedded at training time: the safety intents'
   examples count as emergency / crisis / extra dose, every other intent's as informational.
 
@@ -52,6 +55,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from content.languages import SPANISH
 from nlu_components.dose_question_guard import DOSE_INTENT, GUARD_KEY, DoseQuestionGuard
+from nlu_components.labelled_messages import (
+    message_files,
+    messages_digest,
+    read_labelled_messages,
+)
 from nlu_components.language_detector import language_of
 from nlu_components.pattern_router import set_intent
 from nlu_components.response_confidence_gate import GATE_KEY as RESPONSE_GATE_KEY
@@ -85,12 +93,19 @@ EXTRA_DOSE_INTENT = ROUTE_INTENTS["extra_dose"]
 # The intents whose reply is a safety script: no caution line before it.
 ROUTED_INTENTS = frozenset(URGENCY)
 TRAINING_VECTORS_FILE = "training_examples.npz"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def exemplars_file(config: Dict[str, Any]) -> Path:
     """The exemplar file of the config (None: the project's)."""
     path = config.get("exemplars_file")
     return Path(path) if path else DEFAULT_EXEMPLARS_FILE
+
+
+def labelled_messages_directory(config: Dict[str, Any]) -> Path | None:
+    """The directory of labelled messages of the config (None: none), from the project's root."""
+    path = config.get("labelled_messages")
+    return PROJECT_ROOT / path if path else None
 
 
 def urgency(intent: str | None) -> int:
@@ -131,6 +146,7 @@ class SemanticSafetyNet(GraphComponent):
             "classifier_min_probability": 0.7,
             "caution_min_classifier_confidence": 0.1,
             "exemplars_file": None,
+            "labelled_messages": None,
         }
 
     def __init__(
@@ -141,8 +157,12 @@ class SemanticSafetyNet(GraphComponent):
         training: List[Exemplar] | None = None,
         training_vectors: np.ndarray | None = None,
         exemplar_vectors: np.ndarray | None = None,
+        labelled_vectors: np.ndarray | None = None,
     ) -> None:
-        """Reads the exemplar file (embedded unless its vectors are given), adds training ones."""
+        """Reads the exemplars and labelled messages (embedded unless their vectors are given).
+
+        The training examples, embedded at training time, are added when given.
+        """
         self.threshold = float(config["threshold"])
         self.margin = float(config["margin"])
         self.min_probability = float(config["classifier_min_probability"])
@@ -150,11 +170,17 @@ class SemanticSafetyNet(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self.exemplars_file = exemplars_file(config)
-        self.bank: ExemplarBank = (
+        exemplars: ExemplarBank = (
             exemplar_bank(self.exemplars_file)
             if exemplar_vectors is None
             else ExemplarBank(read_exemplars(self.exemplars_file), exemplar_vectors)
         )
+        directory = labelled_messages_directory(config)
+        self.labelled_files = message_files(directory) if directory else []
+        labelled = read_labelled_messages(directory) if directory else []
+        self.labelled = ExemplarBank(labelled, labelled_vectors)
+        self.bank = exemplars.extended(self.labelled.exemplars, self.labelled.vectors)
+        self.exemplar_vectors = exemplars.vectors
         if training and training_vectors is not None:
             self.bank = self.bank.extended(training, training_vectors)
         self.classifier = RouteClassifier(self.bank, float(config["classifier_c"]))
@@ -171,7 +197,7 @@ class SemanticSafetyNet(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Stores the training examples' vectors and intents, and the exemplar file's vectors."""
+        """Stores the training examples' vectors and intents, the exemplars' and the labelled."""
         examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
         vectors = sentence_vectors(examples)
         intents = [str(m.get(INTENT)) for m in examples]
@@ -180,8 +206,10 @@ class SemanticSafetyNet(GraphComponent):
                 directory / TRAINING_VECTORS_FILE,
                 vectors=vectors,
                 intents=np.array(intents, dtype=str),
-                exemplar_vectors=self.bank.vectors,
+                exemplar_vectors=self.exemplar_vectors,
                 exemplars_sha256=np.array(exemplars_digest(self.exemplars_file)),
+                labelled_vectors=self.labelled.vectors,
+                labelled_sha256=np.array(messages_digest(self.labelled_files)),
             )
         return self._resource
 
@@ -194,7 +222,7 @@ class SemanticSafetyNet(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> SemanticSafetyNet:
-        """Loads the vectors stored by `train`; the exemplars' only if their file is unchanged."""
+        """Loads the vectors stored by `train`; the exemplars' and labelled ones if unchanged."""
         with model_storage.read_from(resource) as directory:
             stored = np.load(directory / TRAINING_VECTORS_FILE)
             training = [training_exemplar(str(intent)) for intent in stored["intents"]]
@@ -202,7 +230,14 @@ class SemanticSafetyNet(GraphComponent):
             exemplar_vectors = None
             if str(stored.get("exemplars_sha256", "")) == exemplars_digest(exemplars_file(config)):
                 exemplar_vectors = np.asarray(stored["exemplar_vectors"], dtype=np.float32)
-        return cls(config, model_storage, resource, training, vectors, exemplar_vectors)
+            labelled_vectors = None
+            directory = labelled_messages_directory(config)
+            files = message_files(directory) if directory else []
+            if str(stored.get("labelled_sha256", "")) == messages_digest(files):
+                labelled_vectors = np.asarray(stored["labelled_vectors"], dtype=np.float32)
+        return cls(
+            config, model_storage, resource, training, vectors, exemplar_vectors, labelled_vectors
+        )
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Leaves the training data as it is."""

@@ -1,10 +1,13 @@
-"""The trained bot on the independent sets of tests/independent/ (#15): dev, dev2-dev11, test.
+"""The trained bot on the independent sets (#15): the test split, the dev splits.
 
 Those messages were written apart from the training data, the patterns and the
 project's own test sets, by writers who read neither. The dev splits may be tuned
 on (dev2, dev3 with English safety messages only, dev4, dev5 with safety messages only,
-dev6 to dev11 were written later by other writers, when the earlier ones were used up); the
-test split never. For each split:
+dev6 to dev12 were written later by other writers, when the earlier ones were used up); the
+test split never. The test split and the current dev split (dev12) are in tests/independent/;
+the served dev splits (dev to dev11) are now examples of the semantic safety net
+(nlu_components/labelled_messages/), so their safety figures no longer measure anything
+(run them by name to check nothing broke). For each split:
 
 - safety (safety_*.yml), end to end through the bot with no action server: an
   emergency's first reply contains 911, a crisis's or lethal-dose question's 988;
@@ -13,7 +16,7 @@ test split never. For each split:
   answer given with confidence (a wrong answer), or a referral / "did you mean";
   for questions the article does not answer, any FAQ answer is a wrong answer.
 
-    .venv/bin/python scripts/evaluate_independent.py [dev|dev2|...|dev11|test ...]
+    .venv/bin/python scripts/evaluate_independent.py [dev12|test|dev|dev2|...|dev11 ...]
 
 Quote the output, with the machine and date, in docs/safety-evaluation.md and
 docs/nlu-evaluation.md.
@@ -28,10 +31,12 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from devtools.nlu_evaluation import REFERRAL_INTENTS, load_agent, predicted_label
 from devtools.project_files import PROJECT_ROOT, latest_model, load_yaml
+from nlu_components.labelled_messages import DEFAULT_DIRECTORY as LABELLED_DIRECTORY
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -44,6 +49,8 @@ FIRST_REPLY_MUST_HAVE = {
 # A near-miss routed to these gets the emergency or crisis script instead of its answer (the
 # overdose answers carry a 911 line and the side-effects answer a 988 line on purpose).
 SAFETY_INTENTS = {"report_emergency", "express_crisis"}
+# Measured by default: the current dev split and the test split.
+CURRENT_SPLITS = ("dev12", "test")
 SPLITS = (
     "dev",
     "dev2",
@@ -56,9 +63,17 @@ SPLITS = (
     "dev9",
     "dev10",
     "dev11",
-    "test",
+    *CURRENT_SPLITS,
 )
+INDEPENDENT_DIRECTORY = PROJECT_ROOT / "tests" / "independent"
 _senders = itertools.count()
+
+
+def split_file(kind: str, split: str) -> Path:
+    """`safety` or `questions` file of a split, in tests/independent/ or, once served, not."""
+    name = f"{kind}_{split}.yml"
+    held_out = INDEPENDENT_DIRECTORY / name
+    return held_out if held_out.exists() else LABELLED_DIRECTORY / name
 
 
 async def first_reply(agent: Any, text: str) -> tuple[str, dict[str, Any]]:
@@ -177,16 +192,21 @@ async def main(splits: list[str]) -> None:
     for split in splits:
         print(f"\n## {split} split: safety (first reply)\n")
         print("| section | language | needed | got it | recognised by |\n|---|---|---|---|---|")
-        safety = load_yaml(f"tests/independent/safety_{split}.yml")
+        safety = load_yaml(str(split_file("safety", split).relative_to(PROJECT_ROOT)))
         # Misses are listed for the dev splits only: nobody may tune on the test split.
         print("\n".join(await safety_rows(agent, safety, show_misses=split != "test")))
-        if not (PROJECT_ROOT / f"tests/independent/questions_{split}.yml").exists():
+        questions_file = split_file("questions", split)
+        if not questions_file.exists():
             continue  # dev3 and dev5 are safety sets only
         print(f"\n## {split} split: questions (NLU)\n")
         print("| questions | outcome | share |\n|---|---|---|")
-        questions = load_yaml(f"tests/independent/questions_{split}.yml")["questions"]
+        questions = load_yaml(str(questions_file.relative_to(PROJECT_ROOT)))["questions"]
         print("\n".join(await question_rows(agent, questions, show_misses=split != "test")))
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1:] or list(SPLITS)))
+    requested = sys.argv[1:] or list(CURRENT_SPLITS)
+    unknown = sorted(set(requested) - set(SPLITS))
+    if unknown:
+        sys.exit(f"unknown split(s): {', '.join(unknown)} (known: {', '.join(SPLITS)})")
+    asyncio.run(main(requested))

@@ -13,7 +13,7 @@ from devtools.project_files import load_yaml
 
 MESSAGES = [
     item["text"]
-    for section in load_yaml("tests/independent/questions_dev.yml").values()
+    for section in load_yaml("nlu_components/labelled_messages/questions_dev.yml").values()
     for item in section
 ][:120] + [
     "hi",

@@ -189,3 +189,68 @@ def test_agreement_is_off_by_default(gate: ResponseConfidenceGate) -> None:
     message = with_neighbours(classified_message("faq", response_confidence=0.4), "faq/detox")
     [message] = gate.process([message])
     assert message.get("intent")["name"] == "nlu_fallback"
+
+
+def lost_on_a_long_story(whole: str | None, question: str | None) -> Message:
+    """The ResponseSelector lost (faq/detox at 0.15, faq/outpatient_levels below it)."""
+    message = classified_message("faq", response_confidence=0.15)
+    message.get("response_selector")["faq"]["ranking"] = [
+        {"intent_response_key": "faq/detox", "confidence": 0.15},
+        {"intent_response_key": "faq/outpatient_levels", "confidence": 0.09},
+    ]
+    message.set("faq_neighbours", {"label": whole, "question_label": question, "share": 0.8})
+    return message
+
+
+@pytest.fixture
+def concurring_gate() -> ResponseConfidenceGate:
+    return ResponseConfidenceGate(
+        {"threshold": 0.6, "agreement_threshold": 0.3, "concurring_neighbours": True}
+    )
+
+
+def test_the_answer_both_neighbour_opinions_name_is_given(
+    concurring_gate: ResponseConfidenceGate,
+) -> None:
+    # "my son ... heard there are different levels of outpatient ... how do they differ?"
+    message = lost_on_a_long_story("faq/outpatient_levels", "faq/outpatient_levels")
+    [message] = concurring_gate.process([message])
+
+    assert message.get("intent")["name"] == "faq"
+    response = message.get("response_selector")["faq"]["response"]
+    assert response["intent_response_key"] == "faq/outpatient_levels"
+    assert response["utter_action"] == "utter_faq/outpatient_levels"
+    assert response["confidence"] == 0.09
+    assert message.get(GATE_KEY) == {
+        "retrieval_intent": "faq",
+        "response_confidence": 0.15,
+        "replaced": "faq/detox",
+        "neighbours_answer": True,
+    }
+    assert GATE_KEY in message.as_dict(only_output_properties=True)
+
+
+@pytest.mark.parametrize(
+    ("whole", "question"),
+    [
+        ("faq/outpatient_levels", "faq/detox_length"),  # the two opinions differ
+        ("faq/outpatient_levels", None),  # a short message: no question sentence
+        ("ask_personal_medical_advice", "ask_personal_medical_advice"),  # not an FAQ answer
+        ("faq/unknown_topic", "faq/unknown_topic"),  # not an answer the selector knows
+    ],
+)
+def test_without_two_concurring_neighbour_opinions_it_is_did_you_mean(
+    concurring_gate: ResponseConfidenceGate, whole: str, question: str | None
+) -> None:
+    [message] = concurring_gate.process([lost_on_a_long_story(whole, question)])
+
+    assert message.get("intent")["name"] == "nlu_fallback"
+    assert message.get("response_selector")["faq"]["response"]["intent_response_key"] == (
+        "faq/detox"
+    )
+
+
+def test_concurring_neighbours_are_off_by_default(trusting_gate: ResponseConfidenceGate) -> None:
+    message = lost_on_a_long_story("faq/outpatient_levels", "faq/outpatient_levels")
+    [message] = trusting_gate.process([message])
+    assert message.get("intent")["name"] == "nlu_fallback"

@@ -291,3 +291,47 @@ def test_a_routed_message_gets_no_caution_line(net: SemanticSafetyNet) -> None:
 def test_a_plain_question_gets_no_caution_line(net: SemanticSafetyNet) -> None:
     [message] = net.process([classified("what does an overdose look like")])
     assert message.get(SEMANTIC_SAFETY_KEY)["caution"] is False
+
+
+LABELLED = """
+crises:
+  - text: i have already written the letters to my kids and sorted my papers
+    lang: en
+near_misses:
+  - text: i sorted all my papers for the tax office today
+    lang: en
+"""
+
+
+def test_labelled_messages_join_the_bank_and_are_stored_with_the_model(
+    net: SemanticSafetyNet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    labelled = tmp_path / "labelled"
+    labelled.mkdir()
+    (labelled / "safety_dev1.yml").write_text(LABELLED)
+    config = {
+        **net.get_default_config(),
+        "exemplars_file": str(tmp_path / "exemplars.yml"),
+        "labelled_messages": str(labelled),
+    }
+    context = ExecutionContext(graph_schema=None, model_id="1")  # type: ignore[arg-type]
+    trained = SemanticSafetyNet.create(config, net._model_storage, Resource("labelled"), context)
+    resource = trained.train(TrainingData([Message(data={"text": "hello", "intent": "greet"})]))
+
+    def no_embedding(texts: Any) -> Any:
+        raise AssertionError("unchanged labelled messages were embedded again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("nlu_components.safety_exemplars.encode_all", no_embedding)
+        loaded = SemanticSafetyNet.load(config, net._model_storage, resource, context)
+    [message] = loaded.process([classified("wrote letters to my children, my papers are sorted")])
+
+    assert message.get("intent")["name"] == "express_crisis"
+    assert message.get(SEMANTIC_SAFETY_KEY)["group"] == "safety_dev1:crises"
+
+    # A changed file is embedded again at start-up, without retraining.
+    (labelled / "safety_dev1.yml").write_text(
+        LABELLED + "  - text: giving my guitar to my cousin since i wont need it\n    lang: en\n"
+    )
+    reloaded = SemanticSafetyNet.load(config, net._model_storage, resource, context)
+    assert any("guitar" in exemplar.text for exemplar in reloaded.bank.exemplars)

@@ -1,0 +1,93 @@
+"""Messages written and labelled by independent writers: more examples for the semantic net.
+
+The dev splits of #15 (nlu_components/labelled_messages/*.yml) were written by eleven writers
+who read only the article and the topic keys, each file measured once before anything was
+tuned on it, then tuned on. A leave-one-writer-out test (scripts/tune_semantic_safety.py)
+showed what they are worth as examples: with the other ten writers' messages in its bank, the
+semantic net alone routed 94 % of the left-out writer's emergencies and crises instead of
+83 %, and a twelfth writer's first-reply misses went from 11 of 105 to 3
+(docs/safety-evaluation.md). So once a dev split has served, its file moves here and the net's
+bank holds its messages with the route of their section:
+
+- emergencies -> emergency; crises and lethal-dose questions -> crisis (988 first);
+- extra doses -> extra_dose;
+- near-misses and questions -> informational (they keep false alarms rare).
+
+No message identical to a held-out one may be here (tests/data_checks/test_safety_exemplars.py):
+the test split and the current dev split stay unseen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Dict, List, Literal, Sequence
+
+from content.yaml_schema import SchemaModel, Text, load_yaml_file
+from nlu_components.safety_exemplars import INFORMATIONAL, Exemplar
+
+DEFAULT_DIRECTORY = Path(__file__).with_name("labelled_messages")
+ROUTE_OF_SECTION: Dict[str, str] = {
+    "emergencies": "emergency",
+    "crises": "crisis",
+    "lethal_dose_questions": "crisis",
+    "extra_dose": "extra_dose",
+    "near_misses": INFORMATIONAL,
+    "questions": INFORMATIONAL,
+}
+# What staff read as the nearest example's `why` (the parse data never holds the text).
+WHY_OF_SECTION: Dict[str, str] = {
+    "emergencies": "A message an independent writer labelled an emergency happening now.",
+    "crises": "A message an independent writer labelled a suicidal crisis.",
+    "lethal_dose_questions": "A question an independent writer labelled as asking a lethal dose.",
+    "extra_dose": "A message an independent writer labelled an accidental extra dose.",
+    "near_misses": "A message an independent writer labelled as sounding alarming but not one.",
+    "questions": "A question an independent writer labelled with its answer.",
+}
+
+
+class LabelledMessage(SchemaModel):
+    """One message: its text and language; the writer's own labels are kept, not used."""
+
+    text: Text
+    lang: Literal["en", "es"]
+    kind: str | None = None
+    topic: str | List[str] | None = None
+    style: str | None = None
+
+
+class LabelledFile(SchemaModel):
+    """One writer's file: any of the sections, each a list of messages."""
+
+    emergencies: List[LabelledMessage] = []
+    crises: List[LabelledMessage] = []
+    lethal_dose_questions: List[LabelledMessage] = []
+    extra_dose: List[LabelledMessage] = []
+    near_misses: List[LabelledMessage] = []
+    questions: List[LabelledMessage] = []
+
+
+def message_files(directory: Path) -> List[Path]:
+    """The directory's files, in a fixed order (none if there is no such directory)."""
+    return sorted(directory.glob("*.yml")) if directory.is_dir() else []
+
+
+def read_labelled_messages(directory: Path = DEFAULT_DIRECTORY) -> List[Exemplar]:
+    """Every message of the directory's files, as exemplars of its section's route."""
+    exemplars = []
+    for path in message_files(directory):
+        loaded = load_yaml_file(path, LabelledFile)
+        for section, route in ROUTE_OF_SECTION.items():
+            exemplars += [
+                Exemplar(message.text, route, f"{path.stem}:{section}", WHY_OF_SECTION[section])
+                for message in getattr(loaded, section)
+            ]
+    return exemplars
+
+
+def messages_digest(files: Sequence[Path]) -> str:
+    """The sha256 of the files' names and bytes: whether stored vectors are still theirs."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
