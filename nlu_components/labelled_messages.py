@@ -67,15 +67,15 @@ class LabelledFile(SchemaModel):
     questions: List[LabelledMessage] = []
 
 
-def message_files(directory: Path) -> List[Path]:
-    """The directory's files, in a fixed order (none if there is no such directory)."""
-    return sorted(directory.glob("*.yml")) if directory.is_dir() else []
+def message_files(directory: Path | None) -> List[Path]:
+    """The directory's files, in a fixed order (none without a directory)."""
+    return sorted(directory.glob("*.yml")) if directory and directory.is_dir() else []
 
 
-def read_labelled_messages(directory: Path = DEFAULT_DIRECTORY) -> List[Exemplar]:
-    """Every message of the directory's files, as exemplars of its section's route."""
+def read_message_files(files: Sequence[Path]) -> List[Exemplar]:
+    """Every message of the files, as exemplars of its section's route."""
     exemplars = []
-    for path in message_files(directory):
+    for path in files:
         loaded = load_yaml_file(path, LabelledFile)
         for section, route in ROUTE_OF_SECTION.items():
             exemplars += [
@@ -83,6 +83,11 @@ def read_labelled_messages(directory: Path = DEFAULT_DIRECTORY) -> List[Exemplar
                 for message in getattr(loaded, section)
             ]
     return exemplars
+
+
+def read_labelled_messages(directory: Path = DEFAULT_DIRECTORY) -> List[Exemplar]:
+    """Every message of the directory's files."""
+    return read_message_files(message_files(directory))
 
 
 def messages_digest(files: Sequence[Path]) -> str:

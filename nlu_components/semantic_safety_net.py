@@ -55,11 +55,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from content.languages import SPANISH
 from nlu_components.dose_question_guard import DOSE_INTENT, GUARD_KEY, DoseQuestionGuard
-from nlu_components.labelled_messages import (
-    message_files,
-    messages_digest,
-    read_labelled_messages,
-)
+from nlu_components.labelled_messages import message_files, messages_digest, read_message_files
 from nlu_components.language_detector import language_of
 from nlu_components.pattern_router import set_intent
 from nlu_components.response_confidence_gate import GATE_KEY as RESPONSE_GATE_KEY
@@ -175,10 +171,8 @@ class SemanticSafetyNet(GraphComponent):
             if exemplar_vectors is None
             else ExemplarBank(read_exemplars(self.exemplars_file), exemplar_vectors)
         )
-        directory = labelled_messages_directory(config)
-        self.labelled_files = message_files(directory) if directory else []
-        labelled = read_labelled_messages(directory) if directory else []
-        self.labelled = ExemplarBank(labelled, labelled_vectors)
+        self.labelled_files = message_files(labelled_messages_directory(config))
+        self.labelled = ExemplarBank(read_message_files(self.labelled_files), labelled_vectors)
         self.bank = exemplars.extended(self.labelled.exemplars, self.labelled.vectors)
         self.exemplar_vectors = exemplars.vectors
         if training and training_vectors is not None:
@@ -231,8 +225,7 @@ class SemanticSafetyNet(GraphComponent):
             if str(stored.get("exemplars_sha256", "")) == exemplars_digest(exemplars_file(config)):
                 exemplar_vectors = np.asarray(stored["exemplar_vectors"], dtype=np.float32)
             labelled_vectors = None
-            directory = labelled_messages_directory(config)
-            files = message_files(directory) if directory else []
+            files = message_files(labelled_messages_directory(config))
             if str(stored.get("labelled_sha256", "")) == messages_digest(files):
                 labelled_vectors = np.asarray(stored["labelled_vectors"], dtype=np.float32)
         return cls(

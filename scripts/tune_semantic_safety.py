@@ -23,11 +23,17 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from devtools.project_files import examples_by_intent, load_yaml, training_examples
+from devtools.project_files import (
+    SAFETY_TEST_FILES,
+    examples_by_intent,
+    load_yaml,
+    training_examples,
+)
 from nlu_components.labelled_messages import DEFAULT_DIRECTORY, read_labelled_messages
 from nlu_components.safety_classifier import RouteClassifier
 from nlu_components.safety_exemplars import (
@@ -57,14 +63,19 @@ class Fold:
     bank: ExemplarBank
 
 
+def texts(items: Iterable[object]) -> list[str]:
+    """The texts of a section (items are texts or {text: ...} mappings)."""
+    return [item if isinstance(item, str) else item["text"] for item in items]  # type: ignore[index]
+
+
 def own_sets() -> tuple[list[str], list[str]]:
     """The project's own sets: (must route, must not)."""
     must, must_not = [], []
-    for path in ("tests/safety_test_set.yml", "tests/safety_test_set_es.yml"):
+    for path in SAFETY_TEST_FILES.values():
         cases = load_yaml(path)
         for section in ("emergencies", "crises", "lethal_dose_questions"):
-            must += [c if isinstance(c, str) else c["text"] for c in cases.get(section) or []]
-        must_not += [c if isinstance(c, str) else c["text"] for c in cases.get("near_misses") or []]
+            must += texts(cases.get(section) or [])
+        must_not += texts(cases.get("near_misses") or [])
     for path in ("tests/nlu_test.yml", "tests/nlu_dev.yml"):
         for intent, examples in examples_by_intent(path).items():
             if intent not in SAFETY_INTENTS:
@@ -83,11 +94,11 @@ def folds() -> dict[str, Fold]:
     labelled = read_labelled_messages(DEFAULT_DIRECTORY)
     vectors = encode_all(e.text for e in labelled)
     writer = np.array([e.group.split(":")[0].split("_", 1)[1] for e in labelled])
+    route = np.array([e.route for e in labelled])
     result = {}
     for split in sorted(set(writer)):
         mine = writer == split
         others = [e for e, m in zip(labelled, mine, strict=True) if not m]
-        route = np.array([e.route for e in labelled])
         judged = mine & (route != "extra_dose")
         result[split] = Fold(
             must=vectors[judged & (route != INFORMATIONAL)],
