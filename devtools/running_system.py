@@ -53,6 +53,11 @@ class RunningSystem:
         return f"sqlite:///{self.database}"
 
     @property
+    def callback_key_file(self) -> Path:
+        """The key the running system encrypts callback requests with."""
+        return self.log_file.parent / "callback.key"
+
+    @property
     def review_url(self) -> str:
         """The staff review app."""
         return f"http://localhost:{self.review_port}/"
@@ -114,7 +119,10 @@ def running_system(
         "RASA_API_TOKEN": token,
         "CONVERSATIONS_DB_URL": f"sqlite:///{log_dir / 'conversations.db'}",
         "CLINIC_INTAKE_HOURS": "24/7",  # the "open now" prompt, whatever the time
+        # Callback requests on, with a key of this run only (its file is made by run.sh).
+        "CALLBACK_KEY_FILE": str(log_dir / "callback.key"),
     }
+    env.pop("CALLBACK_KEYS", None)
     for variable in INHERITED_VARIABLES:
         env.pop(variable, None)
     env.update(environment or {})

@@ -6,13 +6,16 @@ ends the topic. Runs after the classifiers and before the safety nets: when the 
 one of those small-talk intents but the message asks something (a question mark, or a
 question word first) and has at least MIN_WORDS words, the intent becomes nlu_fallback,
 so the visitor gets "Did you mean ...?" with the closest topics, or a request to
-rephrase; both carry the 911 and 988 lines. The parse data records it under
+rephrase; both carry the 911 and 988 lines. So does a message of punctuation alone ("?",
+"...", "!?"), which says neither yes nor no whatever DIET reads in it (an emoji such as 👍
+is not punctuation, and keeps its intent). The parse data records it under
 ``small_talk_guard``.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -42,6 +45,14 @@ def asks_something(text: str) -> bool:
     return "?" in text or words[0] in QUESTION_WORDS
 
 
+def only_punctuation(text: str) -> bool:
+    """True for "?", "...", "!?": punctuation (Unicode category P) and spaces only."""
+    stripped = text.strip()
+    return bool(stripped) and all(
+        char.isspace() or unicodedata.category(char).startswith("P") for char in stripped
+    )
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SmallTalkGuard(StatelessComponent):
     """Turns a yes/no/thanks/goodbye that asks something into nlu_fallback."""
@@ -53,7 +64,7 @@ class SmallTalkGuard(StatelessComponent):
             intent = message.get(INTENT) or {}
             if not text or intent.get(INTENT_NAME_KEY) not in SMALL_TALK_INTENTS:
                 continue
-            if asks_something(text):
+            if asks_something(text) or only_punctuation(text):
                 before = intent.get(INTENT_NAME_KEY)
                 confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
                 set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, confidence)

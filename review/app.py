@@ -6,11 +6,12 @@ ends anyway REVIEW_SESSION_HOURS after signing in); the audit log and bulk expor
 are for administrators. Sign-in attempts are limited per client address
 (review.login_limit). Every form carries a CSRF token; the audit log records
 sign-ins, every page read (dashboard, list and searches, transcripts, reports, the
-log itself), changes and exports. Pages are sent with a strict
-Content-Security-Policy and never cached, and all stored text is escaped by Jinja's
-autoescaping. Referrer-Policy is same-origin: behind HTTPS, Flask-WTF also requires
-a same-origin Referer on every form, and other sites are never told our URLs (which
-may hold conversation ids). Behind HTTPS, every response also carries HSTS.
+log itself, callback requests: review.callbacks), changes and exports. Pages are
+sent with a strict Content-Security-Policy and never cached, and all stored text is
+escaped by Jinja's autoescaping. Referrer-Policy is same-origin: behind HTTPS,
+Flask-WTF also requires a same-origin Referer on every form, and other sites are
+never told our URLs (which may hold conversation ids). Behind HTTPS, every response
+also carries HSTS.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from cryptography.fernet import MultiFernet
 from flask import (
     Flask,
     Response,
@@ -42,7 +44,17 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as BaseResponse
 
-from review import accounts, audit, charts, dashboard, export, login_limit, sessions, similarity
+from review import (
+    accounts,
+    audit,
+    callbacks,
+    charts,
+    dashboard,
+    export,
+    login_limit,
+    sessions,
+    similarity,
+)
 from review.conversations import (
     FLAGS,
     LANGUAGES,
@@ -93,10 +105,13 @@ def create_app(
     settings: ReviewSettings,
     engine: sa.engine.Engine | None = None,
     clock: Callable[[], float] = time.time,
+    callback_cipher: MultiFernet | None = None,
 ) -> Flask:
     """The app for these settings; creates its review_* tables if missing.
 
     `clock` gives the time sessions are measured by (tests pass a fake one).
+    `callback_cipher` opens the callback requests; by default the deployment's keys
+    (CALLBACK_KEYS or CALLBACK_KEY_FILE), and none: the Callbacks page says they are off.
     """
     app = Flask(__name__)
     app.config.update(
@@ -134,6 +149,7 @@ def create_app(
     app.jinja_env.filters.update(language_name=language_name, languages_name=languages_name)
     app.jinja_env.globals.update(FLAGS=FLAGS, STATUSES=STATUSES, LANGUAGES=LANGUAGES)
     _register_routes(app)
+    callbacks.init_app(app, callback_cipher)
     return app
 
 

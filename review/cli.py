@@ -7,6 +7,7 @@
     .venv/bin/python -m review.cli export --format csv --flag emergency --from 2026-11-01 -o out.csv
     .venv/bin/python -m review.cli export --format json --language es -o spanish.json
     .venv/bin/python -m review.cli verify-audit-log   # exit status 1 if the chain is broken
+    .venv/bin/python -m review.cli rotate-callback-key  # re-encrypt callbacks with the newest key
 
 Passwords are asked for twice without echo, or read from standard input with
 --password-stdin (scripts); never given as an argument (it would stay in the
@@ -30,6 +31,8 @@ from review.conversations import FLAGS, LANGUAGES, ConversationFilter, matching_
 from review.indexer import refresh_index
 from review.schema import create_tables
 from review.settings import database_url
+from storage import callbacks
+from storage.callback_keys import CallbackKeyError, load_cipher
 
 ACCOUNT_COMMANDS = (
     "create-account",
@@ -68,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("list-accounts")
     commands.add_parser(
         "verify-audit-log", help="check the audit log's hash chain; report the first broken link"
+    )
+    commands.add_parser(
+        "rotate-callback-key",
+        help="re-encrypt every callback request with the first key of CALLBACK_KEYS / "
+        "CALLBACK_KEY_FILE (docs/callbacks.md)",
     )
     exporting = commands.add_parser(
         "export", help="export conversations (written to the audit log)"
@@ -120,6 +128,23 @@ def _export(engine: sa.engine.Engine, arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _rotate_callback_key(engine: sa.engine.Engine) -> int:
+    try:
+        cipher = load_cipher()
+        if cipher is None:
+            print("No callback key: set CALLBACK_KEYS or CALLBACK_KEY_FILE.", file=sys.stderr)
+            return 1
+        rotated = callbacks.rotate_keys(engine, cipher)
+    except CallbackKeyError as error:
+        print(error, file=sys.stderr)
+        return 1
+    audit.record(
+        engine, f"cli:{getpass.getuser()}", "rotated callback key", detail=f"{rotated} requests"
+    )
+    print(f"Re-encrypted {rotated} callback requests with the newest key.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point; returns the exit status."""
     arguments = _parser().parse_args(argv)
@@ -134,6 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             outcome = "intact" if check.intact else f"broken at entry #{check.broken_at}"
             audit.record(engine, f"cli:{getpass.getuser()}", "verified audit log", detail=outcome)
             return 0 if check.intact else 1
+        if arguments.command == "rotate-callback-key":
+            return _rotate_callback_key(engine)
         if arguments.command == "list-accounts":
             for account in accounts.list_accounts(engine):
                 state = "active" if account["is_active"] else "disabled"

@@ -6,7 +6,8 @@ One definition for every deployment: deploy/docker-compose.yml runs it as its
 - `clinic_owner` (cannot sign in) owns every table: `provision` creates and upgrades
   the schema as this role. No service runs as it.
 - `clinic_rasa`, the Rasa servers' tracker store: reads and appends to Rasa's `events`
-  table, and nothing else (no staff account, session or audit entry, no review table).
+  table; and the action server's callback drafts (`review_callback`, encrypted). Nothing
+  else (no staff account, session or audit entry, no other review table).
 - `clinic_review`, the staff review app and its command line: reads `events`; reads and
   writes the `review_*` tables (staff accounts never deleted); on the audit log only
   SELECT and INSERT: no UPDATE, DELETE or TRUNCATE.
@@ -44,6 +45,7 @@ from review.schema import (
     rasa_metadata,
     staff,
 )
+from storage.callbacks import callbacks
 
 OWNER = "clinic_owner"
 RASA = "clinic_rasa"
@@ -71,11 +73,15 @@ def table_privileges() -> dict[str, dict[str, tuple[str, ...]]]:
     }
     review |= {events.name: READ, staff.name: ("SELECT", "INSERT", "UPDATE")}
     review[audit_log.name] = APPEND
+    # Staff read and update callback requests; the action server (as the Rasa role) writes
+    # and deletes the visitor's drafts; retention deletes closed ones.
+    review[callbacks.name] = ("SELECT", "UPDATE")
     retention: dict[str, tuple[str, ...]] = {
-        name: ("SELECT", "DELETE") for name in (events.name, *CONVERSATION_TABLES)
+        name: ("SELECT", "DELETE") for name in (events.name, *CONVERSATION_TABLES, callbacks.name)
     }
     retention[audit_log.name] = ("SELECT", "INSERT", "DELETE")
-    return {RASA: {events.name: APPEND}, REVIEW: review, RETENTION: retention}
+    rasa = {events.name: APPEND, callbacks.name: READ_WRITE}
+    return {RASA: rasa, REVIEW: review, RETENTION: retention}
 
 
 def role_url(admin_url: str, role: str, password: str) -> str:
@@ -105,7 +111,7 @@ def _ensure_role(connection: sa.engine.Connection, role: str, password: str | No
 
 
 def _our_tables() -> list[sa.Table]:
-    return [events, *metadata.sorted_tables]
+    return [events, *metadata.sorted_tables, callbacks]
 
 
 def _create_roles(admin: sa.engine.Engine, passwords: Mapping[str, str]) -> None:

@@ -1,5 +1,8 @@
 """The review app's tables, next to Rasa's `events` table in the conversations database.
 
+The callback requests' table, `review_callback`, is declared by storage/callbacks.py (the
+action server writes it without this package) and created here too.
+
 Rasa's tracker store owns `events` (one row per event, redacted before insert);
 the review app only reads it. Everything the app writes lives in `review_*`
 tables: staff accounts and their signed-in sessions, the audit log,
@@ -14,6 +17,8 @@ COLUMN` with the column's server default, on SQLite and PostgreSQL alike).
 from __future__ import annotations
 
 import sqlalchemy as sa
+
+from storage.callbacks import callback_metadata
 
 metadata = sa.MetaData()
 
@@ -194,6 +199,7 @@ def create_tables(engine: sa.engine.Engine) -> None:
     written before the hash chain existed (review.audit.chain_earlier_entries).
     """
     metadata.create_all(engine)
+    callback_metadata.create_all(engine)
     for table, name in ADDED_COLUMNS:
         _add_column(engine, table, name)
     # Both modules import this one.

@@ -13,6 +13,9 @@
 # CONVERSATIONS_DB_URL: where conversations are stored, redacted (SQLite file by default).
 # REVIEW_PORT (8100): the staff review app (review/), on 127.0.0.1 unless REVIEW_HOST is set.
 # LOCK_STORE_TYPE (in_memory) and REDIS_HOST/PORT/DB/PASSWORD: endpoints.yml's lock store.
+# CALLBACK_KEYS or CALLBACK_KEY_FILE: the key callback requests are encrypted with
+#   (storage/callback_keys.py); unless one is set, a key file outside the repository
+#   (~/.config/clonazepam-assistant/callback.key) is made once and reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +38,11 @@ export REVIEW_PORT=${REVIEW_PORT:-8100}
 export LOCK_STORE_TYPE=${LOCK_STORE_TYPE:-in_memory}
 export REDIS_HOST=${REDIS_HOST:-localhost} REDIS_PORT=${REDIS_PORT:-6379}
 export REDIS_DB=${REDIS_DB:-1} REDIS_PASSWORD=${REDIS_PASSWORD:-}
+
+if [ -z "${CALLBACK_KEYS:-}" ]; then
+  export CALLBACK_KEY_FILE=${CALLBACK_KEY_FILE:-${XDG_CONFIG_HOME:-$HOME/.config}/clonazepam-assistant/callback.key}
+  [ -f "$CALLBACK_KEY_FILE" ] || .venv/bin/python -m storage.callback_keys create "$CALLBACK_KEY_FILE"
+fi
 
 background=()
 trap 'kill "${background[@]}" 2>/dev/null || true' EXIT INT TERM

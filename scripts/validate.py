@@ -5,7 +5,8 @@ uttered by a custom action (``dispatcher.utter_message(response="utter_...")``)
 "is not used in any story or rule". This script runs the same checks as the
 command, with those responses counted as used. Unlike `--fail-on-warnings`
 (which, in Rasa 3.6, lets an unused response or intent through), it fails on
-every warning except two that Rasa 3.6 always raises. The response names are
+every warning except two that Rasa 3.6 always raises. A form's `utter_ask_<slot>`
+responses count as used too (the form utters them). The response names are
 found in the action and channel modules' source; tests/unit/scripts/test_validate.py
 checks that each one exists in the domain.
 """
@@ -54,7 +55,13 @@ def main(project_root: Path = PROJECT_ROOT) -> int:
 
     class ProjectValidator(Validator):
         def _gather_utterance_actions(self) -> set[str]:
-            return super()._gather_utterance_actions() - uttered_by_actions
+            # A form asks for each of its slots with utter_ask_<slot>.
+            asked_by_forms = {
+                f"utter_ask_{slot}"
+                for form in self.domain.forms.values()
+                for slot in form.get("required_slots", [])
+            }
+            return super()._gather_utterance_actions() - uttered_by_actions - asked_by_forms
 
     importer = TrainingDataImporter.load_from_config(
         str(project_root / "config.yml"),

@@ -11,6 +11,10 @@ rows about a deleted conversation (summaries, messages, ratings, tags, notes)
 go with it; the audit log keeps only the conversation's random id. Run it daily (cron or a
 systemd timer); the README gives the default and how to choose it.
 
+Callback requests (storage/callbacks.py) are deleted --callback-days after they were
+closed (CALLBACK_RETENTION_DAYS, default 30), and drafts a visitor never finished after a
+day; open requests stay until staff close them.
+
 Audit-log entries older than --audit-days (AUDIT_RETENTION_DAYS, default six years,
 as HIPAA asks of security documentation) are deleted too: the oldest entries, in order,
 so the rest of the hash chain still holds (review.audit). A run that deletes anything
@@ -34,9 +38,18 @@ import sqlalchemy as sa
 from review import audit
 from review.database_errors import error_summary
 from review.schema import CONVERSATION_TABLES, audit_log
+from storage.callbacks import (
+    DEFAULT_RETENTION_DAYS,
+    RETENTION_VARIABLE,
+    callbacks,
+    expired_condition,
+)
 
 DEFAULT_DAYS = 180
 DEFAULT_AUDIT_DAYS = 6 * 365
+DEFAULT_CALLBACK_DAYS = DEFAULT_RETENTION_DAYS
+# A callback request still being filled in after this long was abandoned.
+DRAFT_SECONDS = 86_400
 AUDIT_ACTOR = "retention"
 DEFAULT_DATABASE_URL = "sqlite:///conversations.db"
 EVENTS_TABLE = "events"  # Rasa's SQLTrackerStore: one row per event, keyed by sender_id
@@ -54,6 +67,8 @@ class RetentionReport:
     deleted: bool
     audit_cutoff: float
     audit_entries: int
+    callback_cutoff: float = 0.0
+    callback_requests: int = 0
 
     def summary(self) -> str:
         """One line for the operator; never any conversation content."""
@@ -61,7 +76,9 @@ class RetentionReport:
         return (
             f"Conversations with no event since {_day(self.cutoff)} (UTC): "
             f"{self.conversations} conversations, {self.events} events; audit entries "
-            f"before {_day(self.audit_cutoff)}: {self.audit_entries}; {outcome}."
+            f"before {_day(self.audit_cutoff)}: {self.audit_entries}; callback requests "
+            f"closed before {_day(self.callback_cutoff)} or abandoned: "
+            f"{self.callback_requests}; {outcome}."
         )
 
     def audit_detail(self) -> str:
@@ -69,7 +86,8 @@ class RetentionReport:
         return (
             f"{self.conversations} conversations ({self.events} events) with no event since "
             f"{_day(self.cutoff)}, {self.audit_entries} audit entries before "
-            f"{_day(self.audit_cutoff)}"
+            f"{_day(self.audit_cutoff)}, {self.callback_requests} callback requests closed "
+            f"before {_day(self.callback_cutoff)} or abandoned"
         )
 
 
@@ -83,8 +101,11 @@ def apply_retention(
     dry_run: bool,
     now: float | None = None,
     audit_days: int = DEFAULT_AUDIT_DAYS,
+    callback_days: int = DEFAULT_CALLBACK_DAYS,
 ) -> RetentionReport:
     """Deletes (unless `dry_run`) conversations older than `days`, audit entries than `audit_days`.
+
+    And callback requests closed more than `callback_days` ago, and abandoned drafts.
 
     A run that deleted something appends an audit entry saying so, in the same transaction.
     """
@@ -92,16 +113,28 @@ def apply_retention(
         raise ValueError("--days must be at least 1")
     if audit_days < 1:
         raise ValueError("--audit-days must be at least 1")
+    if callback_days < 1:
+        raise ValueError("--callback-days must be at least 1")
     now = time.time() if now is None else now
     cutoff = now - days * SECONDS_PER_DAY
     audit_cutoff = now - audit_days * SECONDS_PER_DAY
+    callback_cutoff = now - callback_days * SECONDS_PER_DAY
     with engine.begin() as connection:
         conversations, events = _delete_conversations(connection, cutoff, dry_run)
         audit_entries = _purge_audit_log(connection, audit_cutoff, dry_run)
+        requests = _delete_callbacks(connection, callback_cutoff, now - DRAFT_SECONDS, dry_run)
         report = RetentionReport(
-            cutoff, conversations, events, not dry_run, audit_cutoff, audit_entries
+            cutoff,
+            conversations,
+            events,
+            not dry_run,
+            audit_cutoff,
+            audit_entries,
+            callback_cutoff,
+            requests,
         )
-        if report.deleted and (conversations or audit_entries) and _has_audit_log(connection):
+        deleted_any = conversations or audit_entries or requests
+        if report.deleted and deleted_any and _has_audit_log(connection):
             audit.append(
                 connection, AUDIT_ACTOR, "retention", detail=report.audit_detail(), now=now
             )
@@ -110,6 +143,19 @@ def apply_retention(
 
 def _has_audit_log(connection: sa.engine.Connection) -> bool:
     return bool(sa.inspect(connection).has_table(audit_log.name))
+
+
+def _delete_callbacks(
+    connection: sa.engine.Connection, closed_before: float, drafts_before: float, dry_run: bool
+) -> int:
+    """Deletes (or counts) closed callback requests and abandoned drafts."""
+    if not sa.inspect(connection).has_table(callbacks.name):
+        return 0
+    expired = expired_condition(closed_before, drafts_before)
+    if dry_run:
+        count = sa.select(sa.func.count()).select_from(callbacks).where(expired)
+        return int(connection.execute(count).scalar_one())
+    return int(connection.execute(sa.delete(callbacks).where(expired)).rowcount)
 
 
 def _purge_audit_log(connection: sa.engine.Connection, cutoff: float, dry_run: bool) -> int:
@@ -185,6 +231,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"keep audit-log entries of the last DAYS days (default {DEFAULT_AUDIT_DAYS}, "
         "or AUDIT_RETENTION_DAYS)",
     )
+    parser.add_argument(
+        "--callback-days",
+        type=int,
+        default=os.environ.get(RETENTION_VARIABLE, str(DEFAULT_CALLBACK_DAYS)),
+        help="keep callback requests DAYS days after they were closed (default "
+        f"{DEFAULT_CALLBACK_DAYS}, or CALLBACK_RETENTION_DAYS)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="report only, delete nothing")
     parser.add_argument(
         "--database-url",
@@ -198,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             arguments.days,
             arguments.dry_run,
             audit_days=arguments.audit_days,
+            callback_days=arguments.callback_days,
         )
     except ValueError as error:
         print(f"Retention failed: {error}", file=sys.stderr)

@@ -4,7 +4,9 @@ The bot decides on the visitor's original message, in memory; what is written
 has phone numbers, e-mail addresses, SSNs, dates of birth, street addresses,
 card numbers and introduced names replaced by typed placeholders
 (storage/redaction/) in user text, parse data, metadata, slot values and bot
-text. Later turns of a conversation are read back redacted too.
+text; the callback form's answers to its name, phone and best-time questions are
+placeholders whatever they look like (storage/form_answers.py). Later turns of a
+conversation are read back redacted too.
 
 When the database cannot be reached, conversations are held in this process's
 memory (at most `max_held_conversations`, oldest dropped first) so visitors keep
@@ -39,6 +41,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.exc import SQLAlchemyError
 
+from storage.form_answers import asked_before_each, conceal
 from storage.redaction import redact, strings_in
 
 logger = logging.getLogger(__name__)
@@ -302,9 +305,14 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         """
         await self.stream_events(tracker)
         unchanged = self._assistant_strings
+        asked = asked_before_each(tracker.events)
         with self.session_scope() as session:
             rows = [
-                event_row(tracker.sender_id, event.type_name, redact(event.as_dict(), unchanged))
+                event_row(
+                    tracker.sender_id,
+                    event.type_name,
+                    redact(conceal(event, event.as_dict(), asked.get(id(event))), unchanged),
+                )
                 for event in self._additional_events(session, tracker)
             ]
             if rows:

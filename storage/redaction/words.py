@@ -83,7 +83,7 @@ STOP = (
     weekend month year years months weeks days day hours hour minutes time times
     monday tuesday wednesday thursday friday saturday sunday christmas easter thanksgiving
     anytime whenever please pls plz thx thanks thank tmrw tmr once because since until
-    instead directly sometime first last next around before after again
+    instead directly sometime first last next around before after again anymore anyway
     need needs needed want wants wanted took take takes taken give gave given got get gets
     know knew think thought feel felt said says say tell told ask asked help helped call
     called speak spoke talk talking texting writing reaching messaging emailing gonna wanna

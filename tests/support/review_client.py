@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from cryptography.fernet import MultiFernet
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -39,7 +40,9 @@ def review_app(
     session_hours: int = 12,
     https: bool = False,
     clock: Callable[[], float] = time.time,
+    callback_cipher: MultiFernet | None = None,
 ) -> Flask:
+    """The review app on this database; callback keys from the environment unless given."""
     settings = ReviewSettings(
         database_url=str(engine.url),
         secret_key="test-secret-key-not-used-anywhere-else",
@@ -48,7 +51,7 @@ def review_app(
         idle_minutes=idle_minutes,
         session_hours=session_hours,
     )
-    return create_app(settings, engine, clock)
+    return create_app(settings, engine, clock, callback_cipher)
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:

@@ -26,6 +26,9 @@ def guard(message: Message) -> Message:
         ("what if i just stop cold turkey", "affirm"),
         ("thanks, but is it safe to drive on it?", "thank"),
         ("bye, should i worry about the tremors?", "goodbye"),
+        ("?", "affirm"),  # punctuation alone is neither a yes nor a no
+        ("...", "deny"),
+        (" ¿? ", "thank"),
     ],
 )
 def test_a_question_read_as_small_talk_gets_did_you_mean(text: str, intent: str) -> None:
@@ -42,6 +45,7 @@ def test_a_question_read_as_small_talk_gets_did_you_mean(text: str, intent: str)
         ("yes please", "affirm"),
         ("no thanks", "deny"),
         ("ok?", "affirm"),
+        ("👍", "affirm"),  # an emoji is not punctuation
         ("thank you so much for the help", "thank"),
         ("ok bye, take care", "goodbye"),
         ("hi, is anyone there?", "greet"),  # the greeting invites a question: no dead end

@@ -15,8 +15,17 @@ from review.schema import audit_log, metadata, staff, staff_sessions
 PASSWORDS = {role: "a1" * 16 for role in database_roles.LOGIN_ROLES}
 
 
-def test_the_rasa_role_may_only_read_and_append_events() -> None:
-    assert table_privileges()[RASA] == {"events": ("SELECT", "INSERT")}
+def test_the_rasa_role_may_only_append_events_and_keep_callback_drafts() -> None:
+    assert table_privileges()[RASA] == {
+        "events": ("SELECT", "INSERT"),
+        # The action server writes the visitor's encrypted drafts and deletes cancelled ones.
+        "review_callback": ("SELECT", "INSERT", "UPDATE", "DELETE"),
+    }
+
+
+def test_staff_may_read_and_update_callback_requests_but_only_retention_deletes_them() -> None:
+    assert table_privileges()[REVIEW]["review_callback"] == ("SELECT", "UPDATE")
+    assert table_privileges()[RETENTION]["review_callback"] == ("SELECT", "DELETE")
 
 
 def test_the_review_role_may_only_read_and_append_audit_entries() -> None:

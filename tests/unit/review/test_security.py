@@ -41,7 +41,7 @@ def app(engine: sa.engine.Engine) -> Flask:
 
 def concrete_path(rule: str) -> str:
     """A URL for a route rule, with its variables filled in."""
-    return rule.replace("<path:sender_id>", "emergency-1")
+    return rule.replace("<path:sender_id>", "emergency-1").replace("<int:request_id>", "1")
 
 
 def test_every_route_but_sign_in_refuses_a_stranger(app: Flask) -> None:
@@ -61,7 +61,7 @@ def test_every_route_but_sign_in_refuses_a_stranger(app: Flask) -> None:
             assert "wake up" not in body and "Conversation" not in body, rule.rule
             checked.append((method, rule.rule))
     # Every page of the app was tried (a new route is covered automatically).
-    assert {"/", "/conversations", "/export", "/audit", "/review/note"} <= {
+    assert {"/", "/conversations", "/export", "/audit", "/review/note", "/callbacks"} <= {
         rule for _, rule in checked
     }
     assert PUBLIC_ENDPOINTS == {"login", "static"}

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from cryptography.fernet import Fernet, MultiFernet
 from rasa.core.tracker_store import SQLTrackerStore
 
+from storage import callbacks
 from storage.retention import SECONDS_PER_DAY, apply_retention, main
 
 NOW = 1_800_000_000.0
@@ -87,3 +89,33 @@ def test_an_empty_database_is_fine(tmp_path: Path) -> None:
     engine = sa.create_engine(f"sqlite:///{tmp_path}/empty.db")
     report = apply_retention(engine, days=30, dry_run=False, now=NOW)
     assert (report.conversations, report.events) == (0, 0)
+
+
+def test_closed_callback_requests_go_after_their_period_and_open_ones_stay(
+    engine: sa.engine.Engine,
+) -> None:
+    callbacks.callback_metadata.drop_all(engine)
+    callbacks.callback_metadata.create_all(engine)
+    cipher = MultiFernet([Fernet(Fernet.generate_key())])
+    for sender_id, started in [
+        ("closed-long-ago", NOW - 40 * DAY),
+        ("closed-lately", NOW - 40 * DAY),
+        ("still-open", NOW - 90 * DAY),
+        ("abandoned", NOW - 2 * DAY),
+        ("being-filled-in", NOW - 600),
+    ]:
+        callbacks.save_answers(engine, cipher, sender_id, started, phone="+18165550142")
+        if sender_id in ("closed-long-ago", "closed-lately", "still-open"):
+            request_id = callbacks.submit(engine, sender_id, started)
+            assert request_id is not None
+            closed = {"closed-long-ago": NOW - 31 * DAY, "closed-lately": NOW - 29 * DAY}
+            if sender_id in closed:
+                callbacks.change_status(engine, request_id, "closed", "ana", closed[sender_id])
+
+    report = apply_retention(engine, days=180, dry_run=False, now=NOW, callback_days=30)
+
+    assert report.callback_requests == 2
+    with engine.connect() as connection:
+        kept = set(connection.execute(sa.select(callbacks.callbacks.c.sender_id)).scalars())
+    assert kept == {"closed-lately", "still-open", "being-filled-in"}
+    assert "callback requests" in report.summary()

@@ -170,3 +170,34 @@ async def test_rows_are_written_and_read_back_as_rasa_s_own_store_does(tmp_path:
     current_session = await ours.retrieve("visitor")
     assert current_session is not None and len(current_session.events) < len(tracker.events)
     assert await ours.retrieve("nobody") is None
+
+
+async def test_the_callback_form_s_personal_answers_are_stored_as_placeholders(
+    database: str,
+) -> None:
+    store = RedactingSQLTrackerStore(DOMAIN, host=database)
+    tracker = DialogueStateTracker("visitor", DOMAIN.slots)
+    for asked, answer, marker in [
+        ("callback_name", "Sam", "[NAME]"),  # a bare name: no pattern could tell
+        ("callback_phone", "five five five oh one four two", "[PHONE]"),
+        ("callback_time", "after my shift, ask for Dana", "given"),
+        ("callback_language", "English", "en"),
+    ]:
+        tracker.update(SlotSet("requested_slot", asked))
+        turn(tracker, answer, "next question")
+        tracker.update(SlotSet(asked, answer))  # what Rasa extracted from the text
+        tracker.update(SlotSet(asked, marker))  # what validate_callback_form kept
+    tracker.update(SlotSet("requested_slot", None))
+    turn(tracker, "Sam again, thanks", "you're welcome")
+    await store.save(tracker)
+
+    assert stored_texts(database, "visitor")[::2] == [
+        "[NAME]",
+        "[PHONE]",
+        "[CALLBACK TIME]",
+        "English",  # not personal: kept
+        "Sam again, thanks",  # after the form: only pattern redaction applies
+    ]
+    rows = repr(stored_rows(database, "visitor"))
+    for secret in ("five five five", "after my shift", "Dana", "'Sam'"):
+        assert secret not in rows
