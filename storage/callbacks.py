@@ -141,6 +141,11 @@ def _token(cipher: MultiFernet, details: CallbackDetails) -> str:
     return encrypt(cipher, json.dumps(asdict(details)))
 
 
+def _draft_of(sender_id: str) -> sa.ColumnElement[bool]:
+    """The conversation's unfinished request (at most one)."""
+    return sa.and_(callbacks.c.sender_id == sender_id, callbacks.c.status == DRAFT)
+
+
 def save_answers(
     engine: sa.engine.Engine,
     cipher: MultiFernet,
@@ -151,9 +156,7 @@ def save_answers(
     """Adds answers (CallbackDetails fields) to the conversation's draft, creating it."""
     with engine.begin() as connection:
         row = connection.execute(
-            sa.select(callbacks.c.id, callbacks.c.details).where(
-                callbacks.c.sender_id == sender_id, callbacks.c.status == DRAFT
-            )
+            sa.select(callbacks.c.id, callbacks.c.details).where(_draft_of(sender_id))
         ).first()
         if row is None:
             connection.execute(
@@ -179,9 +182,7 @@ def draft(engine: sa.engine.Engine, cipher: MultiFernet, sender_id: str) -> Call
     """The conversation's unfinished request, if any."""
     with engine.connect() as connection:
         token = connection.execute(
-            sa.select(callbacks.c.details).where(
-                callbacks.c.sender_id == sender_id, callbacks.c.status == DRAFT
-            )
+            sa.select(callbacks.c.details).where(_draft_of(sender_id))
         ).scalar()
     return None if token is None else _details(cipher, token)
 
@@ -190,9 +191,7 @@ def submit(engine: sa.engine.Engine, sender_id: str, now: float) -> int | None:
     """Turns the conversation's draft into a new request; its id, None if there is no draft."""
     with engine.begin() as connection:
         request_id = connection.execute(
-            sa.select(callbacks.c.id).where(
-                callbacks.c.sender_id == sender_id, callbacks.c.status == DRAFT
-            )
+            sa.select(callbacks.c.id).where(_draft_of(sender_id))
         ).scalar()
         if request_id is None:
             return None
@@ -207,11 +206,7 @@ def submit(engine: sa.engine.Engine, sender_id: str, now: float) -> int | None:
 def discard_draft(engine: sa.engine.Engine, sender_id: str) -> int:
     """Deletes the conversation's unfinished request; how many rows went (0 or 1)."""
     with engine.begin() as connection:
-        result = connection.execute(
-            callbacks.delete().where(
-                callbacks.c.sender_id == sender_id, callbacks.c.status == DRAFT
-            )
-        )
+        result = connection.execute(callbacks.delete().where(_draft_of(sender_id)))
     return int(result.rowcount or 0)
 
 
