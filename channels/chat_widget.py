@@ -21,6 +21,12 @@ persistence, over WebSocket or HTTP long-polling. The differences:
   language. In `metadata`, which standard widgets set aside: rasa-webchat shows a text
   message only if it has no other key than `text` (and `metadata`).
 
+Several Rasa instances: a staff member's message (channels/takeover.py) is emitted by the
+instance the review app called, while the visitor's socket may be held by another. With
+SOCKET_MESSAGE_QUEUE set to a Redis URL, every instance's socket.io server shares its
+emits through Redis (python-socketio's AsyncRedisManager), so a room's sockets get them
+wherever they are connected. One instance (`make run`) needs none.
+
 Session persistence needs python-socketio < 5.10 with Rasa 3.6.21 (see
 requirements.in); tests/integration/test_chat_widget_socketio.py catches the regression.
 """
@@ -28,6 +34,7 @@ requirements.in); tests/integration/test_chat_widget_socketio.py catches the reg
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
@@ -39,6 +46,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic_cors.core import SANIC_CORS_EVALUATED
+from socketio import AsyncRedisManager
 
 from channels import rasa_fixes
 from channels.conversation_ids import ConversationIds
@@ -70,6 +78,9 @@ MAX_TEXT_LENGTH = 2000
 PARAGRAPH_BREAK = "\n\n"
 PREFLIGHT_MAX_AGE_SECONDS = "600"
 NO_SUCH_MESSAGE = "No such message in this conversation."
+# A Redis URL: several Rasa instances share socket.io emits through it (share_emits).
+MESSAGE_QUEUE_VARIABLE = "SOCKET_MESSAGE_QUEUE"
+MESSAGE_QUEUE_CHANNEL = "clonazepam-chat-widget"
 
 
 def allowed_origins(setting: Any) -> list[str]:
@@ -350,12 +361,14 @@ class ChatWidgetInput(SocketIOInput):
         @blueprint.listener("before_server_start")
         async def keep_app(app: Any, _loop: Any) -> None:
             self.app = app
+            app.ctx.chat_widget = self  # the takeover channel pushes staff messages through it
             self.answer_cors_first(app)
 
         assert self.sio is not None
         # Rasa creates the server with cors_allowed_origins=[] (no origin check at
         # all); Engine.IO reads this attribute on every connection.
         self.sio.eio.cors_allowed_origins = self.origins
+        share_emits(self.sio, os.environ.get(MESSAGE_QUEUE_VARIABLE, "").strip())
         self.hold_one_conversation_per_socket()
 
         @blueprint.route("/feedback", methods=["POST", "OPTIONS"])
@@ -379,6 +392,20 @@ class ChatWidgetInput(SocketIOInput):
             return answer
 
         return blueprint
+
+
+def share_emits(sio: Any, queue_url: str) -> None:
+    """Makes the socket.io server share its emits with the other instances through Redis.
+
+    Replaces the server's client manager before any socket connects (it is initialised on
+    the first connection). Nothing without a URL.
+    """
+    if not queue_url:
+        return
+    manager = AsyncRedisManager(queue_url, channel=MESSAGE_QUEUE_CHANNEL)
+    manager.set_server(sio)
+    sio.manager = manager
+    logger.info("socket.io emits shared through Redis.")
 
 
 async def record_feedback(request: Request, feedback: Feedback) -> HTTPResponse:

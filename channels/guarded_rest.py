@@ -12,7 +12,10 @@ messages), but:
 - nothing the visitor wrote is logged (Rasa's own REST channel logs the text of
   a failed message at ERROR level); a failure while processing gets a polite
   reply with the 911 line, never a 5xx;
-- the `stream` option and a client-chosen `input_channel` are not supported.
+- the `stream` option and a client-chosen `input_channel` are not supported;
+- while a member of the intake team holds the conversation (channels/takeover.py), each
+  answer starts with what they wrote since the visitor's previous message (a REST client
+  cannot be sent anything unasked), marked `"custom": {"from": "person", ...}`.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from channels.screening import (
     screen_message,
     with_conversation_language,
 )
+from channels.takeover import undelivered_staff_messages
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +107,20 @@ class GuardedRestInput(RestInput):
             except Exception as error:  # noqa: BLE001 - the visitor gets a reply, not a 500
                 logger.error("A REST message failed: %s", type(error).__name__)
                 return reply(FAILURE_RESPONSE)
-            return response.json(collector.messages)
+            staff_messages = await staff_messages_before(agent, parsed.sender)
+            return response.json(staff_messages + collector.messages)
 
         return blueprint
+
+
+async def staff_messages_before(agent: Any, sender: str) -> list[dict[str, Any]]:
+    """What the intake team wrote between the visitor's previous message and this one.
+
+    None when the conversation cannot be read: the visitor still gets the bot's answer.
+    """
+    try:
+        tracker = await agent.tracker_store.retrieve(sender)
+    except Exception as error:  # noqa: BLE001 - the answer matters more than staff messages
+        logger.warning("Staff messages not read: %s", type(error).__name__)
+        return []
+    return undelivered_staff_messages(tracker)

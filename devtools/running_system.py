@@ -41,6 +41,7 @@ class RunningSystem:
     log_file: Path
     process: subprocess.Popen[bytes]
     rasa_ready_seconds: float  # from starting scripts/run.sh until Rasa answered
+    takeover_token: str = ""  # the review app's key to Rasa's takeover routes
 
     @property
     def database(self) -> Path:
@@ -109,6 +110,7 @@ def running_system(
     rasa_port, action_port, widget_port, review_port = (free_port() for _ in range(4))
     log_file = log_dir / "run.log"
     token = secrets.token_hex(16)
+    takeover_token = secrets.token_hex(32)
     env = {
         **os.environ,
         "RASA_PORT": str(rasa_port),
@@ -117,6 +119,7 @@ def running_system(
         "REVIEW_PORT": str(review_port),
         "REVIEW_SECRET_KEY": secrets.token_hex(32),
         "RASA_API_TOKEN": token,
+        "TAKEOVER_TOKEN": takeover_token,
         "CONVERSATIONS_DB_URL": f"sqlite:///{log_dir / 'conversations.db'}",
         "CLINIC_INTAKE_HOURS": "24/7",  # the "open now" prompt, whatever the time
         # Callback requests on, with a key of this run only (its file is made by run.sh).
@@ -145,4 +148,5 @@ def running_system(
             log_file,
             process,
             rasa_ready_seconds,
+            takeover_token,
         )

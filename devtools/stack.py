@@ -157,6 +157,8 @@ class Stack:
         self.action_server_token = secrets.token_hex(32)
         # Signs the widget's conversation ids: the same for every Rasa instance.
         self.conversation_id_secret = secrets.token_hex(32)
+        # The review app's key to the Rasa instances' takeover routes.
+        self.takeover_token = secrets.token_hex(32)
 
     @property
     def url(self) -> str:
@@ -224,7 +226,12 @@ class Stack:
         review = self._spawn(
             "review",
             [str(VENV_BIN / "python"), "-m", "review.serve"],
-            {"REVIEW_DATABASE_URL": self.review_database_url},
+            {
+                "REVIEW_DATABASE_URL": self.review_database_url,
+                "TAKEOVER_TOKEN": self.takeover_token,
+                # Any instance will do: they share socket.io emits through Redis.
+                "RASA_URL": self.rasa_url(0),
+            },
         )
         self._others += [website, review]
         wait_for(f"http://127.0.0.1:{self.action_port}/health", actions, self.logs / "actions.log")
@@ -249,6 +256,8 @@ class Stack:
             {
                 "CONVERSATIONS_DB_URL": self.rasa_database_url,
                 "CONVERSATION_ID_SECRET": self.conversation_id_secret,
+                "TAKEOVER_TOKEN": self.takeover_token,
+                "SOCKET_MESSAGE_QUEUE": f"redis://127.0.0.1:{self.redis.port}/2",
             },
         )
         if wait:

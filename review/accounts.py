@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -24,6 +25,8 @@ from review.schema import staff
 MAX_FAILED_LOGINS = 5
 LOCKOUT_SECONDS = 15 * 60
 MIN_PASSWORD_LENGTH = 12
+# Staff references, as conversations store them (staff_reference).
+STAFF_REFERENCE_PREFIX = "staff-"
 
 _hasher = PasswordHasher()
 
@@ -243,3 +246,28 @@ def active_member(
     if row is None or not row.is_active or row.session_version != session_version:
         return None
     return _member(row)
+
+
+def staff_reference(member_id: int) -> str:
+    """How a conversation names the staff member who wrote in it: `staff-<account id>`.
+
+    Not the e-mail address: the tracker store redacts e-mail addresses in everything it
+    stores (storage/redaction/), and the conversation needs no staff contact details.
+    """
+    return f"{STAFF_REFERENCE_PREFIX}{member_id}"
+
+
+def staff_names(engine: sa.engine.Engine, references: Iterable[str | None]) -> dict[str, str]:
+    """The account names of these staff references (those of existing accounts)."""
+    ids = {
+        int(reference.removeprefix(STAFF_REFERENCE_PREFIX))
+        for reference in references
+        if reference
+        and reference.startswith(STAFF_REFERENCE_PREFIX)
+        and reference.removeprefix(STAFF_REFERENCE_PREFIX).isdigit()
+    }
+    if not ids:
+        return {}
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(staff.c.id, staff.c.name).where(staff.c.id.in_(ids)))
+        return {staff_reference(row.id): row.name for row in rows}

@@ -1,4 +1,4 @@
-"""The staff review web app (Flask, server-rendered, no JavaScript).
+"""The staff review web app (Flask, server-rendered; one small script, on Live now only).
 
 Every page but the sign-in page needs a signed-in, active staff account whose
 session is still open server-side (review.sessions: signing out ends it, and it
@@ -6,9 +6,11 @@ ends anyway REVIEW_SESSION_HOURS after signing in); the audit log and bulk expor
 are for administrators. Sign-in attempts are limited per client address
 (review.login_limit). Every form carries a CSRF token; the audit log records
 sign-ins, every page read (dashboard, list and searches, transcripts, reports, the
-log itself, callback requests: review.callbacks), changes and exports. Pages are
-sent with a strict Content-Security-Policy and never cached, and all stored text is
-escaped by Jinja's autoescaping. Referrer-Policy is same-origin: behind HTTPS,
+log itself, callback requests: review.callbacks, live conversations: review.live),
+changes and exports. Pages are sent with a strict Content-Security-Policy (scripts only
+from this app's own files: review/static/live.js, which keeps the Live now pages current;
+no inline script) and never cached, and all stored text is escaped by Jinja's
+autoescaping. Referrer-Policy is same-origin: behind HTTPS,
 Flask-WTF also requires a same-origin Referer on every form, and other sites are
 never told our URLs (which may hold conversation ids). Behind HTTPS, every response
 also carries HSTS.
@@ -31,7 +33,6 @@ from flask import (
     Flask,
     Response,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -51,6 +52,7 @@ from review import (
     charts,
     dashboard,
     export,
+    live,
     login_limit,
     sessions,
     similarity,
@@ -74,20 +76,29 @@ from review.conversations import (
     transcript,
 )
 from review.indexer import refresh_index
+from review.request_context import actor as _actor
+from review.request_context import app_extension as _app_extension
+from review.request_context import engine as _engine
+from review.request_context import now as _now
 from review.schema import create_tables, messages
 from review.settings import ReviewSettings
+from review.takeover_client import Takeover
 
 logger = logging.getLogger(__name__)
 
 # Endpoints reachable without signing in. Everything else refuses (tests enumerate the routes).
 PUBLIC_ENDPOINTS = frozenset({"login", "static"})
+# Requests the Live now pages' script makes by itself (review/static/live.js): they do not
+# count as activity, so a page left open still signs its member out after
+# REVIEW_IDLE_MINUTES, which also ends their availability for live chats.
+PASSIVE_ENDPOINTS = frozenset({"live.live_list", "live.live_events", "live.heartbeat"})
 # Endpoints for administrators only, and what a refusal is written to the audit log as.
 ADMIN_ENDPOINTS = {"audit_log": "refused audit log", "export_conversations": "refused export"}
 UNANSWERED_LIMIT = 2_000
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+        "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -106,12 +117,15 @@ def create_app(
     engine: sa.engine.Engine | None = None,
     clock: Callable[[], float] = time.time,
     callback_cipher: MultiFernet | None = None,
+    takeover_client: Takeover | None = None,
 ) -> Flask:
     """The app for these settings; creates its review_* tables if missing.
 
     `clock` gives the time sessions are measured by (tests pass a fake one).
     `callback_cipher` opens the callback requests; by default the deployment's keys
     (CALLBACK_KEYS or CALLBACK_KEY_FILE), and none: the Callbacks page says they are off.
+    `takeover_client` calls the Rasa server's takeover endpoints (review.live); by default
+    the one RASA_URL and TAKEOVER_TOKEN describe (tests pass a fake one).
     """
     app = Flask(__name__)
     app.config.update(
@@ -150,26 +164,13 @@ def create_app(
     app.jinja_env.globals.update(FLAGS=FLAGS, STATUSES=STATUSES, LANGUAGES=LANGUAGES)
     _register_routes(app)
     callbacks.init_app(app, callback_cipher)
+    live.init_app(app, takeover_client)
     return app
-
-
-def _engine() -> sa.engine.Engine:
-    engine: sa.engine.Engine = _app_extension("review_engine")
-    return engine
 
 
 def _settings() -> ReviewSettings:
     settings: ReviewSettings = _app_extension("review_settings")
     return settings
-
-
-def _app_extension(name: str) -> Any:
-    return current_app.extensions[name]
-
-
-def _now() -> float:
-    clock: Callable[[], float] = _app_extension("review_clock")
-    return clock()
 
 
 def _session_seconds() -> float:
@@ -210,7 +211,8 @@ def _require_signed_in_staff() -> BaseResponse | None:
         if request.method == "GET" and request.endpoint is not None:
             return redirect(url_for("login", next=request.full_path.rstrip("?")))
         return Response("Sign-in required.", status=401, mimetype="text/plain")
-    session["last_seen"] = now
+    if request.endpoint not in PASSIVE_ENDPOINTS:
+        session["last_seen"] = now
     g.member = member
     if request.endpoint in ADMIN_ENDPOINTS and not member.is_admin:
         audit.record(
@@ -289,11 +291,6 @@ def _unanswered_by_language(rows: Sequence[Any]) -> list[UnansweredSection]:
         for code in order
         if by_language[code]
     ]
-
-
-def _actor() -> str:
-    member: accounts.StaffMember = g.member
-    return member.email
 
 
 def _login_limit() -> login_limit.LoginLimit:
@@ -449,7 +446,12 @@ def _register_routes(app: Flask) -> None:
         if found is None:
             abort(404)
         audit.record(_engine(), _actor(), "viewed conversation", target=sender_id)
-        return render_template("transcript.html", conversation=found)
+        writers = [turn.name for turn in found.turns if turn.kind in ("staff", "takeover")]
+        return render_template(
+            "transcript.html",
+            conversation=found,
+            staff_names=accounts.staff_names(_engine(), writers),
+        )
 
     def _back_to(sender_id: str) -> BaseResponse:
         return redirect(url_for("conversation", sender_id=sender_id))

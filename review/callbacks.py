@@ -13,7 +13,6 @@ name, phone number or note.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 import sqlalchemy as sa
 from cryptography.fernet import MultiFernet
@@ -33,6 +32,9 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from review import audit
 from review.database_errors import error_summary
+from review.request_context import actor as _actor
+from review.request_context import engine as _engine
+from review.request_context import now as _now
 from storage import callbacks as store
 from storage.callback_keys import CallbackKeyError, load_cipher
 
@@ -77,21 +79,6 @@ def voicemail_wish(may_name_center: bool | None) -> str:
 def _cipher() -> MultiFernet | None:
     cipher: MultiFernet | None = current_app.extensions["callback_cipher"]
     return cipher
-
-
-def _engine() -> sa.engine.Engine:
-    engine: sa.engine.Engine = current_app.extensions["review_engine"]
-    return engine
-
-
-def _now() -> float:
-    clock: Callable[[], float] = current_app.extensions["review_clock"]
-    return clock()
-
-
-def _actor() -> str:
-    email: str = g.member.email
-    return email
 
 
 def _off_page(status: int) -> tuple[str, int]:

@@ -341,10 +341,10 @@ def topics(engine: sa.engine.Engine) -> list[str]:
 class Turn:
     """One line of a transcript: a visitor message, a bot message, an action or a slot."""
 
-    kind: str  # "visitor", "bot", "action", "slot", "session"
+    kind: str  # "visitor", "bot", "staff", "takeover", "action", "slot", "session"
     at: float
     text: str = ""
-    name: str = ""  # intent/topic, action name, slot name or response name
+    name: str = ""  # intent/topic, action, slot or response name; staff: who (staff-<id>)
     confidence: float | None = None
     value: str = ""
     buttons: tuple[str, ...] = ()
@@ -377,7 +377,8 @@ class Transcript:
     languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)  # every language it was answered in
 
 
-def _turn(event: Mapping[str, Any], at: float) -> Turn | None:
+def transcript_turn(event: Mapping[str, Any], at: float) -> Turn | None:
+    """The transcript's line for a stored event (None: not shown)."""
     kind = event.get("event")
     if kind == "user":
         message = visitor_message(event)
@@ -389,6 +390,16 @@ def _turn(event: Mapping[str, Any], at: float) -> Turn | None:
             confidence=message.confidence,
             caution=message.caution,
         )
+    found = event.get("metadata")
+    metadata: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    staff_member = str(metadata.get("staff") or "")
+    if kind == "bot" and staff_member:
+        # A staff member's message, or the notice that they joined or left (live takeover).
+        takeover = str(metadata.get("takeover") or "message")
+        text = str(event.get("text") or "")
+        return Turn("staff", at, text=text, name=staff_member, value=takeover)
+    if kind in ("pause", "resume"):
+        return Turn("takeover", at, name=staff_member, value=str(kind))
     if kind == "bot":
         data = event.get("data") or {}
         buttons = tuple(str(button.get("title", "")) for button in data.get("buttons") or [])
@@ -436,7 +447,7 @@ def transcript(engine: sa.engine.Engine, sender_id: str) -> Transcript | None:
             if not isinstance(event, dict):
                 continue
             language.add(row.id, event)
-            turn = _turn(event, float(row.timestamp or 0.0))
+            turn = transcript_turn(event, float(row.timestamp or 0.0))
             if turn and turn.kind == "bot":
                 turn = replace(turn, language=language.language)
             if turn:

@@ -6,11 +6,12 @@ One definition for every deployment: deploy/docker-compose.yml runs it as its
 - `clinic_owner` (cannot sign in) owns every table: `provision` creates and upgrades
   the schema as this role. No service runs as it.
 - `clinic_rasa`, the Rasa servers' tracker store: reads and appends to Rasa's `events`
-  table; and the action server's callback drafts (`review_callback`, encrypted). Nothing
-  else (no staff account, session or audit entry, no other review table).
+  table; and the action server's callback drafts (`review_callback`, encrypted); and it
+  reads which staff are available for live chats (`review_live_staff`). Nothing else (no
+  staff account, session or audit entry, no other review table).
 - `clinic_review`, the staff review app and its command line: reads `events`; reads and
-  writes the `review_*` tables (staff accounts never deleted); on the audit log only
-  SELECT and INSERT: no UPDATE, DELETE or TRUNCATE.
+  writes the `review_*` tables, `review_live_staff` too (staff accounts never deleted); on
+  the audit log only SELECT and INSERT: no UPDATE, DELETE or TRUNCATE.
 - `clinic_retention`, storage.retention: reads and deletes conversations (their events
   and review rows) and old audit entries, and appends its own audit entry.
 
@@ -46,6 +47,7 @@ from review.schema import (
     staff,
 )
 from storage.callbacks import callbacks
+from storage.live_chat import live_staff
 
 OWNER = "clinic_owner"
 RASA = "clinic_rasa"
@@ -76,11 +78,13 @@ def table_privileges() -> dict[str, dict[str, tuple[str, ...]]]:
     # Staff read and update callback requests; the action server (as the Rasa role) writes
     # and deletes the visitor's drafts; retention deletes closed ones.
     review[callbacks.name] = ("SELECT", "UPDATE")
+    # Staff switch their live-chat availability on and off; the action server only reads it.
+    review[live_staff.name] = READ_WRITE
     retention: dict[str, tuple[str, ...]] = {
         name: ("SELECT", "DELETE") for name in (events.name, *CONVERSATION_TABLES, callbacks.name)
     }
     retention[audit_log.name] = ("SELECT", "INSERT", "DELETE")
-    rasa = {events.name: APPEND, callbacks.name: READ_WRITE}
+    rasa = {events.name: APPEND, callbacks.name: READ_WRITE, live_staff.name: READ}
     return {RASA: rasa, REVIEW: review, RETENTION: retention}
 
 
@@ -111,7 +115,7 @@ def _ensure_role(connection: sa.engine.Connection, role: str, password: str | No
 
 
 def _our_tables() -> list[sa.Table]:
-    return [events, *metadata.sorted_tables, callbacks]
+    return [events, *metadata.sorted_tables, callbacks, live_staff]
 
 
 def _create_roles(admin: sa.engine.Engine, passwords: Mapping[str, str]) -> None:

@@ -1,7 +1,9 @@
 """The review app's tables, next to Rasa's `events` table in the conversations database.
 
 The callback requests' table, `review_callback`, is declared by storage/callbacks.py (the
-action server writes it without this package) and created here too.
+action server writes it without this package) and created here too; so is the live-chat
+availability table, `review_live_staff`, declared by storage/live_chat.py (the action
+server reads it; the Live now page writes it).
 
 Rasa's tracker store owns `events` (one row per event, redacted before insert);
 the review app only reads it. Everything the app writes lives in `review_*`
@@ -19,6 +21,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from storage.callbacks import callback_metadata
+from storage.live_chat import live_chat_metadata
 
 metadata = sa.MetaData()
 
@@ -200,6 +203,7 @@ def create_tables(engine: sa.engine.Engine) -> None:
     """
     metadata.create_all(engine)
     callback_metadata.create_all(engine)
+    live_chat_metadata.create_all(engine)
     for table, name in ADDED_COLUMNS:
         _add_column(engine, table, name)
     # Both modules import this one.

@@ -6,7 +6,10 @@ writes), REVIEW_SECRET_KEY (at least 32 characters; default: a random key kept i
 cookies), REVIEW_IDLE_MINUTES (30: sessions end after this long without activity),
 REVIEW_SESSION_HOURS (12: and this long after signing in, however active),
 REVIEW_LOGIN_ATTEMPTS (10) failed sign-ins per client address in REVIEW_LOGIN_WINDOW_MINUTES
-(15; review.login_limit), and the center's time zone from clinic.yml.
+(15; review.login_limit), REVIEW_LIVE_MINUTES (5: the Live now page lists the conversations
+a visitor wrote in within this long; review.live), and the center's time zone from
+clinic.yml. The live takeover's RASA_URL and TAKEOVER_TOKEN are read by
+review.takeover_client.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class ReviewSettings:
     session_hours: int = 12
     login_attempts: int = 10
     login_window_minutes: int = 15
+    live_minutes: int = 5
 
 
 # A key shorter than this can be guessed offline from one signed cookie (#17, point 8).
@@ -82,6 +86,7 @@ def settings_from_environment(
         session_hours=_whole_number(environ, "REVIEW_SESSION_HOURS", 12, "hours"),
         login_attempts=_whole_number(environ, "REVIEW_LOGIN_ATTEMPTS", 10, "attempts"),
         login_window_minutes=_whole_number(environ, "REVIEW_LOGIN_WINDOW_MINUTES", 15, "minutes"),
+        live_minutes=_whole_number(environ, "REVIEW_LIVE_MINUTES", 5, "minutes"),
     )
 
 

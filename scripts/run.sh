@@ -8,6 +8,8 @@
 #   tools and tests on this machine (deployments put nginx in front: deploy/).
 # RASA_API_TOKEN: if set, Rasa's HTTP API is enabled with this token (tests).
 # ACTION_SERVER_TOKEN: shared by Rasa and the action server only (random per start if unset).
+# TAKEOVER_TOKEN: shared by Rasa and the review app only, for live takeover (random per
+#   start if unset); RASA_URL: where the review app reaches Rasa (http://localhost:RASA_PORT).
 # CONVERSATION_ID_SECRET: signs the widget's conversation ids (random per start if unset,
 #   so a restart starts widget conversations afresh).
 # CONVERSATIONS_DB_URL: where conversations are stored, redacted (SQLite file by default).
@@ -29,7 +31,8 @@ random_secret() { .venv/bin/python -c 'import secrets; print(secrets.token_hex(3
 # secret of the conversation ids, go to the processes that use them, not the others.
 action_server_token=${ACTION_SERVER_TOKEN:-$(random_secret)}
 conversation_id_secret=${CONVERSATION_ID_SECRET:-$(random_secret)}
-unset ACTION_SERVER_TOKEN CONVERSATION_ID_SECRET
+takeover_token=${TAKEOVER_TOKEN:-$(random_secret)}
+unset ACTION_SERVER_TOKEN CONVERSATION_ID_SECRET TAKEOVER_TOKEN
 export WIDGET_ORIGINS=${WIDGET_ORIGINS:-http://localhost:$WIDGET_PORT,http://127.0.0.1:$WIDGET_PORT}
 export BOT_URL=${BOT_URL:-http://localhost:$RASA_PORT}
 export CONVERSATIONS_DB_URL=${CONVERSATIONS_DB_URL:-sqlite:///conversations.db}
@@ -58,7 +61,8 @@ fi
 
 .venv/bin/python scripts/serve_widget.py &
 background+=($!)
-.venv/bin/python -m review.serve &
+TAKEOVER_TOKEN=$takeover_token RASA_URL=${RASA_URL:-http://localhost:$RASA_PORT} \
+  .venv/bin/python -m review.serve &
 background+=($!)
 
 api=()
@@ -69,5 +73,6 @@ fi
 # answers CORS for its own paths (channels/chat_widget.py).
 echo "Rasa REST channel: http://localhost:$RASA_PORT/webhooks/rest/webhook"
 ACTION_SERVER_TOKEN=$action_server_token CONVERSATION_ID_SECRET=$conversation_id_secret \
+  TAKEOVER_TOKEN=$takeover_token \
   .venv/bin/rasa run --model models --interface "${RASA_HOST:-127.0.0.1}" --port "$RASA_PORT" \
   "${api[@]}" --credentials credentials.yml --endpoints endpoints.yml

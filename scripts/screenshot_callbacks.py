@@ -10,14 +10,13 @@ docs/callbacks-list.png and docs/callback-request.png.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
 
 from devtools.browser import launch_chromium
+from devtools.browser_steps import create_staff_account, open_widget, say, sign_in_staff
 from devtools.running_system import RunningSystem, running_system
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -26,15 +25,6 @@ EMAIL = "intake.lead@clinic.example"
 PASSWORD = "screenshot password, thrown away"
 # Fictional answers: a 555-01xx number and a common first name.
 ANSWERS = ("Yes, I agree", "Sam", "816 555 0142", "Evening", "English", "No, keep it discreet")
-
-
-def say(page: Page, text: str) -> None:
-    """Types a message into the widget and waits for the bot's reply."""
-    replies = page.locator(".cw-bot").count()
-    page.fill("#cw-input", text)
-    page.press("#cw-input", "Enter")
-    expect(page.locator(".cw-bot")).not_to_have_count(replies)
-    page.wait_for_timeout(600)
 
 
 def tap(page: Page, title: str) -> None:
@@ -47,10 +37,7 @@ def tap(page: Page, title: str) -> None:
 
 def widget(page: Page, system: RunningSystem) -> None:
     """The callback request in the widget, answered step by step."""
-    page.goto(system.website_url)
-    page.click("#cw-launcher")
-    if page.locator("#cw-privacy").is_visible():
-        page.click("#cw-privacy-ok")
+    open_widget(page, system.website_url)
     say(page, "can someone call me back this evening?")
     for answer in ANSWERS:
         if page.locator(".cw-quick-reply", has_text=answer).count():
@@ -63,19 +50,8 @@ def widget(page: Page, system: RunningSystem) -> None:
 
 def staff_pages(page: Page, system: RunningSystem) -> None:
     """The Callbacks list and the request's page, signed in."""
-    subprocess.run(
-        [sys.executable, "-m", "review.cli", "--database-url", system.database_url]
-        + ["create-account", "--email", EMAIL, "--name", "Intake Lead", "--password-stdin"],
-        input=PASSWORD + "\n",
-        text=True,
-        check=True,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-    )
-    page.goto(system.review_url)
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    create_staff_account(system.database_url, EMAIL, "Intake Lead", PASSWORD)
+    sign_in_staff(page, system.review_url, EMAIL, PASSWORD)
     page.get_by_role("link", name="Callbacks").first.click()
     expect(page.locator("body")).to_contain_text("(816) 555-0142")
     page.screenshot(path=str(DOCS / "callbacks-list.png"), full_page=True)

@@ -13,6 +13,11 @@
  * links are made from https: URLs, tel: URIs and phone numbers, so every href
  * starts with "https:" or "tel:".
  *
+ * Live takeover: a member of the intake team may take over a conversation. Their messages
+ * (bot_uttered with metadata.from "person") are labelled bubbles of their own, the notices
+ * that they joined or left are status lines, and while they are there the header says so
+ * and no typing indicator promises the bot's answer.
+ *
  * Shared computers: the conversation is kept in sessionStorage (this tab only) and
  * forgotten after the server's session length without a message; "Clear conversation"
  * and the quick exit ("Leave this site quickly", or Escape twice) leave nothing in
@@ -72,7 +77,8 @@
         "details on this website.",
       privacyTitle: "Before you start",
       privacyText: (name) =>
-        "This is an automated assistant, not a person, and this chat is not monitored live. " +
+        "This is an automated assistant, not a person. During intake hours a member of our intake team may " +
+        "join the chat, and you will be told when they do; at other times nobody reads it live. " +
         `The conversation is stored so that ${name ? `the staff of ${name}` : "the center's staff"} can ` +
         "improve the assistant. This browser tab keeps it until you choose \u201cClear conversation\u201d, " +
         `or for ${SESSION_EXPIRY_MINUTES} minutes after the last message. On a shared computer, choose ` +
@@ -89,6 +95,9 @@
       newTab: "Opens in a new tab",
       botSpeaker: "Assistant: ",
       userSpeaker: "You: ",
+      personSpeaker: "Intake team: ", // a person of the intake team (live takeover)
+      personLabel: "Intake team", // shown above their messages
+      withPerson: "You're chatting with the intake team", // under the title meanwhile
       suggestedReplies: "Suggested replies",
       rateAnswer: "Rate this answer",
       helped: "This answer helped",
@@ -114,7 +123,9 @@
         "equipo, use los datos de contacto de este sitio web.",
       privacyTitle: "Antes de empezar",
       privacyText: (name) =>
-        "Este es un asistente automático, no una persona, y nadie atiende este chat en tiempo real. " +
+        "Este es un asistente automático, no una persona. En horario de admisiones, una persona de nuestro " +
+        "equipo de admisiones puede unirse al chat, y se le avisará cuando lo haga; el resto del tiempo nadie " +
+        "lo lee en tiempo real. " +
         `La conversación se guarda para que ${name ? `el personal de ${name}` : "el personal del centro"} ` +
         "pueda mejorar el asistente. Esta pestaña del navegador la conserva hasta que usted elija " +
         `\u201cBorrar conversación\u201d, o durante ${SESSION_EXPIRY_MINUTES} minutos después del último ` +
@@ -132,6 +143,9 @@
       newTab: "Se abre en una pestaña nueva",
       botSpeaker: "Asistente: ",
       userSpeaker: "Usted: ",
+      personSpeaker: "Equipo de admisiones: ",
+      personLabel: "Equipo de admisiones",
+      withPerson: "Está hablando con el equipo de admisiones",
       suggestedReplies: "Respuestas sugeridas",
       rateAnswer: "Califique esta respuesta",
       helped: "Esta respuesta me ayudó",
@@ -177,6 +191,9 @@
     // Set by the language button until the visitor writes again: meanwhile the widget
     // does not follow bot messages in the other language (answers still on their way).
     languageRequested: null,
+    // A person of the intake team has taken over the conversation (live takeover, between
+    // their "joined" and "left" notices), kept in its history.
+    withPerson: false,
     privacyAcknowledged: false,
     lastEscapeAt: -Infinity, // of the last Escape pressed in the widget
     leaving: false, // after the quick exit: nothing is stored any more
@@ -373,6 +390,7 @@
             sessionId: typeof saved.session_id === "string" && saved.session_id ? saved.session_id : null,
             messages: Array.isArray(saved.messages) ? saved.messages.map(cleanRecord).filter(Boolean) : [],
             language: cleanLanguage(saved.language),
+            withPerson: saved.with_person === true, // absent from older histories
             activeAt: saved.active_at,
           };
         }
@@ -381,7 +399,7 @@
       }
       tabStorage.remove(keys.history);
     }
-    return { sessionId: null, messages: [], language: null, activeAt: null };
+    return { sessionId: null, messages: [], language: null, withPerson: false, activeAt: null };
   }
 
   // A conversation without messages is not stored: there is nothing to show again.
@@ -394,6 +412,7 @@
       session_id: state.sessionId,
       messages: state.messages.slice(-MAX_STORED_MESSAGES),
       language: state.conversationLanguage,
+      with_person: state.withPerson,
       active_at: state.activeAt,
     };
     tabStorage.set(keys.history, JSON.stringify(saved));
@@ -404,12 +423,18 @@
   }
 
   // A message record, checked field by field because it may come from storage:
-  // {from: "user", text} or
-  // {from: "bot", text, lang, quickReplies: [{title, payload}], replied, rateable, rating}
-  // (lang: the language the bot answered in, or null when the server did not say).
+  // {from: "user", text},
+  // {from: "bot", text, lang, quickReplies: [{title, payload}], replied, rateable, rating},
+  // {from: "person", text, lang}: a message of a person of the intake team, or
+  // {from: "notice", text, lang}: the notice that such a person joined or left
+  // (lang: the language the message is in, or null when the server did not say).
+  // A person's messages and the notices never have quick replies or rating buttons.
   function cleanRecord(raw) {
     if (!raw || typeof raw.text !== "string") return null;
     if (raw.from === "user") return { from: "user", text: raw.text };
+    if (raw.from === "person" || raw.from === "notice") {
+      return { from: raw.from, text: raw.text, lang: cleanLanguage(raw.lang) };
+    }
     if (raw.from !== "bot") return null;
     return {
       from: "bot",
@@ -441,6 +466,8 @@
     state.sessionId = saved.sessionId;
     state.messages = saved.messages;
     state.activeAt = saved.activeAt;
+    state.withPerson = saved.withPerson;
+    showWithPerson();
     scheduleExpiry();
     const last = saved.messages[saved.messages.length - 1];
     state.rateNextAnswer = !last || last.from === "user";
@@ -536,9 +563,12 @@
       id: "cw-quick-exit",
       class: "cw-header-button cw-quick-exit",
     });
+    // Under the title while a person of the intake team has the conversation.
+    const withPerson = el("p", { id: "cw-with-person", class: "cw-with-person", hidden: true });
     const header = el("div", { class: "cw-header" }, [
       title,
       el("div", { class: "cw-header-controls" }, [languageButton, closeButton]),
+      withPerson,
       el("div", { class: "cw-actions" }, [clearButton, quickExitButton]),
     ]);
 
@@ -604,6 +634,7 @@
       launcherText,
       panel,
       title,
+      withPerson,
       language: languageButton,
       close: closeButton,
       clear: clearButton,
@@ -652,6 +683,7 @@
     refs.launcher.setAttribute("aria-label", s.launcher(name));
     refs.launcherText.textContent = s.launcherText;
     refs.title.textContent = s.title(name);
+    refs.withPerson.textContent = s.withPerson;
     // The other language's name, in that language, so its speakers recognise it.
     refs.language.textContent = STRINGS[other].languageName;
     refs.language.setAttribute("lang", other);
@@ -676,9 +708,11 @@
 
     const all = (selector, update) => refs.messages.querySelectorAll(selector).forEach(update);
     all(".cw-speaker", (node) => {
-      node.textContent = node.parentNode.classList.contains("cw-bot") ? s.botSpeaker : s.userSpeaker;
+      const from = ["bot", "person", "user"].find((kind) => node.parentNode.classList.contains(`cw-${kind}`));
+      node.textContent = speakerText(from);
       if (node.hasAttribute("lang")) node.setAttribute("lang", state.language);
     });
+    all(".cw-person-label", (node) => (node.textContent = s.personLabel));
     all(".cw-quick-replies", (node) => node.setAttribute("aria-label", s.suggestedReplies));
     all(".cw-feedback", (node) => {
       node.setAttribute("aria-label", s.rateAnswer);
@@ -725,9 +759,11 @@
 
   // One entry of the conversation: the message bubble (with 👍 / 👎 for an answer),
   // then its quick replies. Anything with text of its own stays outside the bubble,
-  // so that the bubble's text is the message.
+  // so that the bubble's text is the message: a person's label goes above it.
   function renderRecord(record) {
+    if (record.from === "notice") return renderNotice(record);
     const entry = el("div", { class: `cw-entry cw-entry-${record.from}` });
+    if (record.from === "person") entry.appendChild(renderPersonLabel());
     if (record.text) {
       const bubble = renderBubble(record);
       entry.appendChild(bubble);
@@ -737,18 +773,39 @@
     return entry;
   }
 
-  // A bot message is in the language the bot answered in (lang); its speaker prefix and
-  // rating buttons are the widget's, in the widget's language. A visitor's message has
-  // no lang of its own.
+  // A bot's or a person's message is in the language it was written in (lang); its
+  // speaker prefix and rating buttons are the widget's, in the widget's language. A
+  // visitor's message has no lang of its own.
   function renderBubble(record) {
-    const bot = record.from === "bot";
-    const bubble = el("div", { class: `cw-message cw-${record.from}`, lang: bot && record.lang }, [
-      el("span", { class: "cw-visually-hidden cw-speaker", lang: bot && state.language }, [
-        bot ? strings().botSpeaker : strings().userSpeaker,
+    const user = record.from === "user";
+    const bubble = el("div", { class: `cw-message cw-${record.from}`, lang: !user && record.lang }, [
+      el("span", { class: "cw-visually-hidden cw-speaker", lang: !user && state.language }, [
+        speakerText(record.from),
       ]),
     ]);
     bubble.appendChild(linkify(record.text));
     return bubble;
+  }
+
+  // Who speaks, for screen readers: the visually hidden prefix of each bubble.
+  function speakerText(from) {
+    if (from === "bot") return strings().botSpeaker;
+    if (from === "person") return strings().personSpeaker;
+    return strings().userSpeaker;
+  }
+
+  // "Intake team" above a person's message, so that sighted visitors see who wrote it,
+  // not only a colour. Hidden from screen readers, which get the bubble's speaker prefix
+  // (saying it twice would read "Intake team Intake team: ...").
+  function renderPersonLabel() {
+    return el("p", { class: "cw-person-label", "aria-hidden": "true" }, [strings().personLabel]);
+  }
+
+  // That a person joined or left: a status line across the conversation, no bubble and no
+  // speaker (the text says what happened). Inside the live log, so it is announced.
+  function renderNotice(record) {
+    const notice = el("p", { class: "cw-notice", lang: record.lang }, [linkify(record.text)]);
+    return el("div", { class: "cw-entry cw-entry-notice" }, [notice]);
   }
 
   function renderQuickReplies(record) {
@@ -854,6 +911,13 @@
 
   function scrollToEnd() {
     refs.body.scrollTop = refs.body.scrollHeight;
+  }
+
+  // The typing indicator promises the bot's answer to what was just sent: not while
+  // offline (none would arrive), nor while a person has the conversation (the bot stays
+  // silent there, and a person answers when they can).
+  function expectAnswer() {
+    if (!state.offline && !state.withPerson) showTyping();
   }
 
   function showTyping() {
@@ -970,6 +1034,8 @@
     state.rateNextAnswer = true;
     state.conversationLanguage = null; // the widget keeps its language; a reload recomputes it
     state.languageRequested = null;
+    state.withPerson = false; // a person joins a conversation, not the next one
+    showWithPerson();
     state.activeAt = null;
     clearTimeout(state.expiryTimer);
     tabStorage.remove(keys.history);
@@ -1024,7 +1090,7 @@
   function queueMessage(message, record) {
     connect();
     state.outbox.push({ message, language: state.language, record: record || null });
-    if (!state.offline) showTyping();
+    expectAnswer();
     flushOutbox();
   }
 
@@ -1164,34 +1230,69 @@
         metadata: { language: item.language },
       });
     }
-    showTyping(); // again, if it was hidden while offline
+    expectAnswer(); // again, if it was hidden while offline
   }
 
+  // The bot's messages, and during a live takeover a person's messages and the notices
+  // that they joined or left, all arrive as bot_uttered (see messageKind).
   function onBotUttered(data) {
     // Until the new session is confirmed, late replies belong to the conversation
     // the visitor just started over.
     if (!state.sessionReady || !data || typeof data !== "object") return;
     hideTyping();
+    const kind = messageKind(data);
+    const notice = kind === "joined" || kind === "left";
+    // Before the emptiness check: a notice without text still changes who is there.
+    if (notice) setWithPerson(kind === "joined");
     const record = cleanRecord({
-      from: "bot",
+      from: notice ? "notice" : kind,
       text: typeof data.text === "string" ? data.text : "",
       lang: answerLanguage(data),
       quickReplies: data.quick_replies,
     });
-    if (!record.text.trim() && !record.quickReplies.length) return; // nothing we can show
+    const quickReplies = record.quickReplies || []; // only the bot's messages have them
+    if (!record.text.trim() && !quickReplies.length) return; // nothing we can show
     followLanguage(record.lang);
-    if (state.rateNextAnswer && isAnswer(record)) {
+    if (record.from !== "bot") {
+      state.rateNextAnswer = false; // a person answered this turn, or it is no answer
+    } else if (state.rateNextAnswer && isAnswer(record)) {
       record.rateable = true;
       state.rateNextAnswer = false;
     }
     addRecord(record); // no DOM event: any script on the page would get the text
   }
 
+  // What a bot_uttered is: "bot" (the bot's own message, also during a takeover, as its
+  // safety replies), or, from a person of the intake team (metadata.from "person"), the
+  // notice that they "joined" or "left", or else their message: "person" (whatever
+  // other metadata.takeover value a newer server may send).
+  function messageKind(data) {
+    const metadata = metadataOf(data);
+    if (metadata.from !== "person") return "bot";
+    return metadata.takeover === "joined" || metadata.takeover === "left" ? metadata.takeover : "person";
+  }
+
   // The channel states a message's language in `metadata.language` (where standard widgets
   // such as rasa-webchat ignore it); servers of before #17 sent it as `lang`.
   function answerLanguage(data) {
-    const metadata = data.metadata && typeof data.metadata === "object" ? data.metadata : {};
+    const metadata = metadataOf(data);
     return metadata.language !== undefined ? metadata.language : data.lang;
+  }
+
+  function metadataOf(data) {
+    return data.metadata && typeof data.metadata === "object" ? data.metadata : {};
+  }
+
+  // A person of the intake team joined (or left) the conversation: the header says so
+  // meanwhile, and the history keeps it for a reload.
+  function setWithPerson(withPerson) {
+    state.withPerson = withPerson;
+    showWithPerson();
+    saveHistory();
+  }
+
+  function showWithPerson() {
+    refs.withPerson.hidden = !state.withPerson;
   }
 
   // The widget speaks the language the bot answered in (a visitor who writes Spanish on

@@ -62,7 +62,9 @@ def test_a_visitor_agrees_answers_and_the_request_reaches_staff_encrypted(
     )
     raw_request = stored(bot, "review_callback", sender)
     conversation = stored(bot, "events", sender)
-    for secret in ("0142", "Sam", "Tuesdays after work"):
+    # The number as typed and as stored; not its last digits alone, which a stored
+    # confidence such as 0.9958760142 can hold by chance.
+    for secret in ("816 555 0142", "5550142", "Sam", "Tuesdays after work"):
         assert secret not in raw_request
         assert secret not in conversation
     assert "[PHONE]" in conversation and "[NAME]" in conversation

@@ -21,6 +21,7 @@ from devtools.project_files import latest_model, response_text
 from devtools.services import ServiceError
 from devtools.stack import Stack, running_stack
 from tests.support.socketio_client import SocketIOClient
+from tests.support.takeover import call_takeover
 
 FAILURE_TEXT = response_text("utter_something_went_wrong")
 EMERGENCY_REMINDER = response_text("utter_emergency_reminder")
@@ -193,6 +194,34 @@ def test_the_rest_channel_and_health_check_are_not_on_the_public_side(stack: Sta
     assert status_of(f"{stack.url}/webhooks/rest/webhook", rest) == 404
     assert status_of(f"{stack.url}/webhooks/health/") == 404
     assert status_of(f"{stack.rasa_url(0)}/webhooks/health/") == 200  # for monitoring
+
+
+def takeover(stack: Stack, instance: int, route: str, body: dict[str, Any]) -> int:
+    """Calls a live-takeover route of one instance, as the review app does: the status."""
+    return call_takeover(stack.rasa_url(instance), stack.takeover_token, route, body)[0]
+
+
+async def test_a_staff_message_reaches_a_visitor_connected_to_the_other_instance(
+    stack: Stack,
+) -> None:
+    website = stack.url
+    visitor = await SocketIOClient.connect(stack.rasa_url(1), website)
+    try:
+        conversation_id = await visitor.session()
+        await visitor.ask(conversation_id, "is klonopin addictive?")
+        await visitor.events_until_quiet()
+        # The review app called instance 0; the visitor's socket is held by instance 1.
+        staff = {"conversation": conversation_id, "staff": "staff-1"}
+        assert takeover(stack, 0, "start", staff) == 200
+        assert takeover(stack, 0, "message", {**staff, "text": "Hello from the team"}) == 200
+        received = [data for _, data in await visitor.events_until_quiet()]
+        assert [data["metadata"]["takeover"] for data in received] == ["joined", "message"]
+        assert received[1]["text"] == "Hello from the team"
+        assert takeover(stack, 0, "end", staff) == 200
+        [left] = [data for _, data in await visitor.events_until_quiet()]
+        assert left["metadata"]["takeover"] == "left"
+    finally:
+        await visitor.close()
 
 
 async def test_a_killed_instance_hands_the_conversation_to_the_other(stack: Stack) -> None:

@@ -7,40 +7,14 @@ with nothing run.
 
 from __future__ import annotations
 
-import subprocess
-
 from playwright.sync_api import Page, expect
 
-from devtools.project_files import PROJECT_ROOT
+from devtools.browser_steps import create_staff_account
 from devtools.running_system import RunningSystem
 
 PAYLOAD = '<script>window.pwned = true</script><img src=x onerror="window.pwned = true">'
 EMAIL = "browser.test@center.example"
 PASSWORD = "a long test passphrase"
-
-
-def create_staff_account(system: RunningSystem) -> None:
-    """The README's way: the CLI, with the password on standard input."""
-    subprocess.run(
-        [
-            str(PROJECT_ROOT / ".venv/bin/python"),
-            "-m",
-            "review.cli",
-            "--database-url",
-            system.database_url,
-            "create-account",
-            "--email",
-            EMAIL,
-            "--name",
-            "Browser Test",
-            "--password-stdin",
-        ],
-        input=PASSWORD + "\n",
-        text=True,
-        check=True,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-    )
 
 
 def test_staff_filter_to_emergencies_and_read_a_script_payload_as_text(
@@ -51,7 +25,7 @@ def test_staff_filter_to_emergencies_and_read_a_script_payload_as_text(
     )
     assert "911" in reply
     system.text("review-browser-2", "is klonopin addictive")
-    create_staff_account(system)
+    create_staff_account(system.database_url, EMAIL, "Browser Test", PASSWORD)
 
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

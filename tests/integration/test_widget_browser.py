@@ -9,6 +9,9 @@ center's site may say its language (`<html lang>`, the widget's `data-language`)
 the English page changed on the way (page.route).
 The two `test_spanish_answer_*` tests need a model that answers in Spanish and a
 channel that says so (`metadata.language` on `bot_uttered`).
+The live takeover test (#18, point 4) needs no Rasa: the widget runs on a made-up site
+against a fake socket.io server in the page's network (FakeChatServer), which sends the
+exact `bot_uttered` payloads of a takeover.
 """
 
 from __future__ import annotations
@@ -937,3 +940,170 @@ def test_a_new_conversation_id_from_the_server_clears_the_transcript(
     assert [message["text"] for message in saved["messages"] if message["from"] == "user"] == [
         "hello"
     ]
+
+
+# ---------------------------------------------------------------- live takeover (#18, point 4)
+
+# A made-up site (page.route) with the widget's real files: no server of the project runs.
+FAKE_SITE = "http://center.test/"
+FAKE_SITE_FILES = {
+    "/widget/chat-widget.js": PROJECT_ROOT / "widget" / "chat-widget.js",
+    "/widget/chat-widget.css": PROJECT_ROOT / "widget" / "chat-widget.css",
+    "/widget/vendor/socket.io.min.js": (
+        PROJECT_ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+    ),
+}
+# UTF-8 said: the widget's Spanish strings would otherwise be read as Latin-1.
+FAKE_SITE_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+FAKE_SITE_PAGE = """<!doctype html><html lang="en">
+<head><title>Empowered Recovery Center</title></head>
+<body><h1>Empowered Recovery Center</h1>
+<script src="/widget/chat-widget.js" defer data-server-url="http://center.test"
+        data-center-name="Empowered Recovery Center"
+        data-phone="816-555-0142" data-phone-tel="tel:+18165550142"></script>
+</body></html>"""
+PERSON = ".cw-message.cw-person"
+JOINED = "A member of our intake team has joined the chat. They will answer you here."
+PERSON_MESSAGE = "Hi, this is Dana from intake. How can I help you today?"
+LEFT = "The member of our intake team has left the chat. The assistant is here again."
+
+
+def serve_fake_site(page: Page) -> None:
+    """The made-up site: its page at FAKE_SITE, and the widget's files under /widget/."""
+
+    def fulfil(route: Route) -> None:
+        path = urlsplit(route.request.url).path
+        if path == "/":
+            route.fulfill(body=FAKE_SITE_PAGE, content_type="text/html; charset=utf-8")
+        elif path in FAKE_SITE_FILES:
+            file = FAKE_SITE_FILES[path]
+            route.fulfill(path=str(file), content_type=FAKE_SITE_TYPES[file.suffix])
+        else:
+            route.fulfill(status=404)
+
+    page.route(f"{FAKE_SITE}**", fulfil)
+
+
+class FakeChatServer:
+    """A socket.io server in the page's network (a WebSocket route that never reaches a
+    server): it opens each connection (Engine.IO open, namespace connect), confirms every
+    session_request (the id asked for, or "fake-session"), records what the page sends and
+    utters what the test tells it, as Rasa's socket.io channel would."""
+
+    def __init__(self, page: Page) -> None:
+        self.connections: list[WebSocketRoute] = []
+        self.received: list[tuple[str, Any]] = []
+        page.route_web_socket(re.compile(r"/socket\.io/"), self.accept)
+
+    def accept(self, websocket: WebSocketRoute) -> None:
+        websocket.on_message(lambda payload: self.on_message(websocket, payload))
+        handshake: dict[str, Any] = {
+            "sid": f"engine-{len(self.connections)}",
+            "upgrades": [],
+            "pingInterval": 25000,
+            "pingTimeout": 20000,
+            "maxPayload": 1000000,
+        }
+        websocket.send("0" + json.dumps(handshake))  # Engine.IO's open packet
+        self.connections.append(websocket)
+
+    def on_message(self, websocket: WebSocketRoute, payload: str | bytes) -> None:
+        if payload == "40":  # the client joins the default namespace
+            websocket.send("40" + json.dumps({"sid": "socket"}))
+            return
+        event = socket_event(payload)
+        if event is None:
+            return  # pongs
+        self.received.append(event)
+        if event[0] == "session_request":
+            session_id = event[1].get("session_id") or "fake-session"
+            websocket.send("42" + json.dumps(["session_confirm", session_id]))
+
+    def sent(self, name: str) -> list[Any]:
+        """The payloads of the events of this name the page sent so far."""
+        return [data for event, data in self.received if event == name]
+
+    def utter(self, text: str, metadata: dict[str, str]) -> None:
+        """A `bot_uttered` on the latest connection."""
+        payload = {"text": text, "metadata": metadata}
+        self.connections[-1].send("42" + json.dumps(["bot_uttered", payload]))
+
+    def person(self, takeover: str, text: str) -> None:
+        """A takeover payload: a person of the intake team "joined", their "message", "left"."""
+        self.utter(text, {"language": "en", "from": "person", "takeover": takeover})
+
+
+def test_person_messages_look_like_a_person(page: Page) -> None:
+    serve_fake_site(page)
+    server = FakeChatServer(page)
+    page.goto(FAKE_SITE)
+    page.click("#cw-launcher")
+    page.click("#cw-privacy-ok")
+    wait_for(page, lambda: len(server.sent("session_request")) == 1)
+    ask(page, "can I talk to a person")
+    wait_for(page, lambda: len(server.sent("user_uttered")) == 1)
+    expect(page.locator("#cw-typing")).to_be_visible()  # the bot's answer is expected
+    with_person = page.locator("#cw-with-person")
+    expect(with_person).to_be_hidden()
+
+    server.person("joined", JOINED)
+    expect(page.locator(".cw-notice", has_text=JOINED)).to_be_visible()
+    expect(page.locator("#cw-typing")).to_have_count(0)
+    expect(with_person).to_have_text("You're chatting with the intake team")
+    expect(with_person).to_be_visible()
+    server.person("message", PERSON_MESSAGE)
+
+    def expect_person_message() -> None:
+        bubble = page.locator(PERSON)
+        expect(bubble).to_have_count(1)
+        expect(bubble).to_contain_text(PERSON_MESSAGE)
+        expect(bubble).to_have_attribute("lang", "en")
+        expect(bubble.locator(".cw-speaker")).to_have_text("Intake team: ")  # screen readers
+        entry = page.locator(".cw-entry-person")
+        label = entry.locator(".cw-person-label")
+        expect(label).to_have_text("Intake team")
+        expect(label).to_be_visible()
+        expect(label).to_have_attribute("aria-hidden", "true")  # not read twice
+        expect(entry.locator(".cw-feedback-button")).to_have_count(0)
+        expect(page.locator(f"{BOT}, .cw-entry-notice .cw-message")).to_have_count(0)
+
+    expect_person_message()
+    # A person answers when they can: no typing dots after the visitor writes.
+    ask(page, "what are your hours")
+    wait_for(page, lambda: len(server.sent("user_uttered")) == 2)
+    page.wait_for_timeout(300)
+    expect(page.locator("#cw-typing")).to_have_count(0)
+
+    saved = json.loads(stored(page)["session"]["cw:history:http://center.test"])
+    kinds = [message["from"] for message in saved["messages"]]
+    assert kinds == ["user", "notice", "person", "user"]
+    assert saved["with_person"] is True
+
+    page.reload()
+    show_panel(page)
+    wait_for(page, lambda: len(server.sent("session_request")) == 2)
+    assert server.sent("session_request")[-1] == {"session_id": "fake-session"}  # resumed
+    expect(page.locator(".cw-notice", has_text=JOINED)).to_be_visible()
+    expect_person_message()
+    expect(with_person).to_be_visible()
+    ask(page, "are you still there")
+    wait_for(page, lambda: len(server.sent("user_uttered")) == 3)
+    page.wait_for_timeout(300)
+    expect(page.locator("#cw-typing")).to_have_count(0)
+
+    # A safety reply of the bot during the takeover keeps the bot's look.
+    server.utter("If you are in danger, call 911 now.", {"language": "en"})
+    expect(page.locator(BOT).filter(has_text="call 911 now")).to_be_visible()
+    expect(page.locator(PERSON)).to_have_count(1)
+
+    server.person("left", LEFT)
+    expect(page.locator(".cw-notice", has_text=LEFT)).to_be_visible()
+    expect(with_person).to_be_hidden()
+    ask(page, "is klonopin addictive")
+    wait_for(page, lambda: len(server.sent("user_uttered")) == 4)
+    expect(page.locator("#cw-typing")).to_be_visible()  # the bot answers again
+
+    page.click("#cw-language")  # every string of the takeover in Spanish too
+    expect(page.locator(".cw-person-label")).to_have_text("Equipo de admisiones")
+    expect(page.locator(PERSON).locator(".cw-speaker")).to_have_text("Equipo de admisiones: ")
+    expect(with_person).to_have_text("Está hablando con el equipo de admisiones")

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from review.accounts import create_account
 from review.app import create_app
 from review.settings import ReviewSettings
+from review.takeover_client import Takeover
 
 PASSWORD = "correct horse battery staple"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -41,8 +42,14 @@ def review_app(
     https: bool = False,
     clock: Callable[[], float] = time.time,
     callback_cipher: MultiFernet | None = None,
+    takeover_client: Takeover | None = None,
+    live_minutes: int = 5,
 ) -> Flask:
-    """The review app on this database; callback keys from the environment unless given."""
+    """The review app on this database; callback keys from the environment unless given.
+
+    `takeover_client` stands in for the Rasa server's takeover endpoints (review.live);
+    without one, the app's client is the one RASA_URL and TAKEOVER_TOKEN describe.
+    """
     settings = ReviewSettings(
         database_url=str(engine.url),
         secret_key="test-secret-key-not-used-anywhere-else",
@@ -50,8 +57,9 @@ def review_app(
         https=https,
         idle_minutes=idle_minutes,
         session_hours=session_hours,
+        live_minutes=live_minutes,
     )
-    return create_app(settings, engine, clock, callback_cipher)
+    return create_app(settings, engine, clock, callback_cipher, takeover_client)
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:
@@ -79,3 +87,16 @@ def signed_in_client(
 def post_form(client: FlaskClient, path: str, page: str, **fields: str) -> Any:
     """Submits a form the way a browser would: with the CSRF token of the page it is on."""
     return client.post(path, data={"csrf_token": csrf_token(client, page), **fields})
+
+
+def audited(engine: sa.engine.Engine, actor: str) -> list[tuple[str, str, str]]:
+    """The member's audit entries after signing in, oldest first: action, target, detail."""
+    from review.schema import audit_log
+
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(audit_log.c.action, audit_log.c.target, audit_log.c.detail)
+            .where(audit_log.c.actor == actor, audit_log.c.action != "signed in")
+            .order_by(audit_log.c.id)
+        ).all()
+    return [(row.action, row.target, row.detail) for row in rows]

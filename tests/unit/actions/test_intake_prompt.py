@@ -1,13 +1,17 @@
 import dataclasses
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import intake_prompt
 from actions.intake_prompt import ActionIntakePrompt
 from clinic.settings import SETTINGS_FILE, ClinicSettings, load_settings
+from storage import live_chat
 from tests.support.trackers import tracker_with
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -31,9 +35,12 @@ async def run_at(
     language: str = "en",
     settings: ClinicSettings = SETTINGS,
     said: list[str] | None = None,
+    staff_available: bool = False,
 ) -> dict[str, Any]:
     """The slots the action sets; what it says itself is checked against `said`."""
-    action = ActionIntakePrompt(settings=settings, clock=lambda: moment)
+    action = ActionIntakePrompt(
+        settings=settings, clock=lambda: moment, live_chat_staff=lambda now: staff_available
+    )
     dispatcher = CollectingDispatcher()
     tracker = tracker_with(
         {"intent": {"name": "request_intake"}}, {"language": language}, "action_listen"
@@ -133,6 +140,57 @@ def test_domain_prompt_buttons_carry_the_configured_links(
         assert urls[:2] == ["{intake_phone_tel}", "{insurance_url}"]
     assert "1-800-662-4357" in by_open[False]["text"]  # SAMHSA outside hours
     assert "{" not in by_open[None]["text"]  # used when the action server is down
+
+
+async def test_someone_available_during_hours_can_join_the_chat(domain: dict[str, Any]) -> None:
+    await run_at(
+        datetime(2026, 11, 25, 10, 0, tzinfo=CHICAGO),
+        domain,
+        staff_available=True,
+        said=["utter_live_chat_available"],
+    )
+
+
+async def test_outside_hours_nobody_joins_even_if_marked_available(
+    domain: dict[str, Any],
+) -> None:
+    # Said nothing itself: the prompt leads to a call or a callback request.
+    slots = await run_at(
+        datetime(2026, 11, 25, 21, 30, tzinfo=CHICAGO), domain, staff_available=True
+    )
+    assert slots["intake_open_now"] is False
+
+
+async def test_spanish_visitor_hears_about_the_team_then_the_live_chat(
+    domain: dict[str, Any],
+) -> None:
+    await run_at(
+        datetime(2026, 11, 25, 10, 0, tzinfo=CHICAGO),
+        domain,
+        language="es",
+        settings=SPANISH_TEAM,
+        staff_available=True,
+        said=["utter_intake_team_speaks_spanish", "utter_live_chat_available"],
+    )
+
+
+def test_availability_comes_from_the_live_chat_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'conversations.db'}"
+    monkeypatch.setenv("CALLBACK_DATABASE_URL", url)
+    intake_prompt._database.cache_clear()
+    now = datetime(2026, 11, 25, 10, 0, tzinfo=CHICAGO)
+    try:
+        assert intake_prompt.staff_available(now) is False  # no table yet: nobody
+        engine = sa.create_engine(url)
+        live_chat.live_chat_metadata.create_all(engine)
+        live_chat.mark_available(engine, "alex@clinic.test", now.timestamp())
+        assert intake_prompt.staff_available(now) is True
+        later = now + timedelta(seconds=live_chat.AVAILABLE_SECONDS + 1)
+        assert intake_prompt.staff_available(later) is False  # the page stopped its heartbeat
+    finally:
+        intake_prompt._database.cache_clear()
 
 
 def test_placeholder_warning_at_start_up(caplog: pytest.LogCaptureFixture) -> None:

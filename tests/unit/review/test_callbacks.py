@@ -22,10 +22,11 @@ from cryptography.fernet import Fernet, MultiFernet
 from flask import Flask
 from flask.testing import FlaskClient
 
-from review.schema import audit_log, create_tables
+from review.schema import create_tables
 from storage import callbacks as store
 from storage.callbacks import callbacks
 from tests.support.review_client import FakeClock, post_form, review_app, signed_in_client
+from tests.support.review_client import audited as audited_by
 
 STAFF = "ana@center.example"
 START = 1_750_000_000.0  # a fixed time: its digits spell no phone number
@@ -133,15 +134,9 @@ def readable_in_table(engine: sa.engine.Engine, text: str) -> bool:
     return False
 
 
-def audited(engine: sa.engine.Engine) -> list[tuple[str, str, str]]:
-    """The member's entries after signing in, oldest first: action, target, detail."""
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.select(audit_log.c.action, audit_log.c.target, audit_log.c.detail)
-            .where(audit_log.c.actor == STAFF, audit_log.c.action != "signed in")
-            .order_by(audit_log.c.id)
-        ).all()
-    return [(row.action, row.target, row.detail) for row in rows]
+def audited(engine: sa.engine.Engine, actor: str = STAFF) -> list[tuple[str, str, str]]:
+    """The member's audit entries after signing in, oldest first: action, target, detail."""
+    return audited_by(engine, actor)
 
 
 def test_the_list_shows_new_requests_decrypted_and_never_drafts(

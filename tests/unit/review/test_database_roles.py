@@ -20,7 +20,20 @@ def test_the_rasa_role_may_only_append_events_and_keep_callback_drafts() -> None
         "events": ("SELECT", "INSERT"),
         # The action server writes the visitor's encrypted drafts and deletes cancelled ones.
         "review_callback": ("SELECT", "INSERT", "UPDATE", "DELETE"),
+        # It reads who is available for live chats; only the review app changes that.
+        "review_live_staff": ("SELECT",),
     }
+
+
+def test_staff_switch_their_live_chat_availability_and_retention_leaves_it_alone() -> None:
+    assert table_privileges()[REVIEW]["review_live_staff"] == (
+        "SELECT",
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+    )
+    assert "review_live_staff" not in table_privileges()[RETENTION]
+    assert "review_live_staff" in {table.name for table in database_roles._our_tables()}
 
 
 def test_staff_may_read_and_update_callback_requests_but_only_retention_deletes_them() -> None:

@@ -61,9 +61,17 @@ def test_every_route_but_sign_in_refuses_a_stranger(app: Flask) -> None:
             assert "wake up" not in body and "Conversation" not in body, rule.rule
             checked.append((method, rule.rule))
     # Every page of the app was tried (a new route is covered automatically).
-    assert {"/", "/conversations", "/export", "/audit", "/review/note", "/callbacks"} <= {
-        rule for _, rule in checked
-    }
+    assert {
+        "/",
+        "/conversations",
+        "/export",
+        "/audit",
+        "/review/note",
+        "/callbacks",
+        "/live",
+        "/live/heartbeat",
+        "/live/<path:sender_id>/send",
+    } <= {rule for _, rule in checked}
     assert PUBLIC_ENDPOINTS == {"login", "static"}
 
 
@@ -219,10 +227,18 @@ def test_only_admins_see_the_audit_log(app: Flask, engine: sa.engine.Engine) -> 
 
 def test_pages_forbid_framing_scripts_and_caching(app: Flask, engine: sa.engine.Engine) -> None:
     client = signed_in_client(app, engine)
-    for path in ("/login", "/conversations", "/conversations/emergency-1"):
+    for path in ("/login", "/conversations", "/conversations/emergency-1", "/live"):
         headers = client.get(path).headers
-        assert "default-src 'none'" in headers["Content-Security-Policy"]
-        assert "script-src" not in headers["Content-Security-Policy"]  # no script may run
+        policy = headers["Content-Security-Policy"]
+        assert "default-src 'none'" in policy
+        # Only the app's own script files run (live.js), and they talk to the app only.
+        directives = dict(
+            (part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";") if part.strip()
+        )
+        assert directives["script-src"] == "'self'"
+        assert directives["connect-src"] == "'self'"
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert "*" not in policy and "data:" not in policy
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["Cache-Control"] == "no-store"
         # Our URLs (conversation ids) never reach other sites; ours get the Referer CSRF needs.

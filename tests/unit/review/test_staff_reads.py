@@ -20,6 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from review.schema import audit_log
+from tests.support.review_client import audited as audited_by
 from tests.support.review_client import review_app, signed_in_client
 from tests.support.review_data import sample_conversations, stored_database
 
@@ -50,14 +51,8 @@ def admin(app: Flask, engine: sa.engine.Engine) -> FlaskClient:
 
 
 def audited(engine: sa.engine.Engine, actor: str = STAFF) -> list[tuple[str, str, str]]:
-    """The member's entries after signing in, oldest first: action, target, detail."""
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.select(audit_log.c.action, audit_log.c.target, audit_log.c.detail)
-            .where(audit_log.c.actor == actor, audit_log.c.action != "signed in")
-            .order_by(audit_log.c.id)
-        ).all()
-    return [tuple(row) for row in rows]
+    """The member's audit entries after signing in, oldest first: action, target, detail."""
+    return audited_by(engine, actor)
 
 
 def everything_in_the_audit_log(engine: sa.engine.Engine) -> str:
