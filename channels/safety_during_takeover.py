@@ -21,9 +21,7 @@ from typing import Any
 from rasa.core.processor import MessageProcessor
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from nlu_components.safety_patterns import CRISIS_INTENT, EMERGENCY_INTENT, EXTRA_DOSE_INTENT
-
-SAFETY_INTENTS = frozenset({EMERGENCY_INTENT, CRISIS_INTENT, EXTRA_DOSE_INTENT})
+from content.safety_intents import SAFETY_INTENTS
 
 _RASA_SHOULD_HANDLE_MESSAGE = MessageProcessor._should_handle_message
 

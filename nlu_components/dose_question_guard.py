@@ -28,6 +28,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from content.safety_intents import SAFETY_INTENTS
 from nlu_components.pattern_router import PatternRouter
 from nlu_components.substance_lexicon import SUBSTANCE_ENTITY
 
@@ -39,9 +40,7 @@ INTERACTION_INTENT = "ask_interaction"
 # What the classifier may have said that the guard never changes.
 KEPT_INTENTS = frozenset(
     {
-        "report_emergency",
-        "express_crisis",
-        "report_accidental_extra_dose",
+        *SAFETY_INTENTS,
         PERSONAL_ADVICE_INTENT,
         DOSE_INTENT,
     }

@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Literal, Sequence
 import numpy as np
 from pydantic import validator
 
+from content.safety_intents import CRISIS_INTENT, EMERGENCY_INTENT, EXTRA_DOSE_INTENT
 from content.yaml_schema import SchemaModel, Text, load_yaml_file
 from nlu_components.sentence_encoder import encode_all
 
@@ -27,9 +28,9 @@ DEFAULT_EXEMPLARS_FILE = Path(__file__).with_name("safety_exemplars.yml")
 INFORMATIONAL = "informational"
 # Safety routes, most urgent first, and the intent each leads to.
 ROUTE_INTENTS: Dict[str, str] = {
-    "emergency": "report_emergency",
-    "crisis": "express_crisis",
-    "extra_dose": "report_accidental_extra_dose",
+    "emergency": EMERGENCY_INTENT,
+    "crisis": CRISIS_INTENT,
+    "extra_dose": EXTRA_DOSE_INTENT,
 }
 Route = Literal["emergency", "crisis", "extra_dose", "informational"]
 ROUTE_OF_INTENT: Dict[str, str] = {intent: route for route, intent in ROUTE_INTENTS.items()}

@@ -18,6 +18,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from content.languages import SPANISH, without_accents
+from content.safety_intents import SAFETY_INTENTS
 from content.yaml_schema import InvalidYamlFile, load_yaml_file
 from nlu_components.drug_names import DrugNameNormaliser, allowed_typos, edit_distance
 from nlu_components.language_detector import detect_language
@@ -30,12 +31,9 @@ from nlu_components.spacy_pipeline import (
 )
 
 DEFAULT_PATTERNS_FILE = Path(__file__).with_name("safety_patterns.yml")
-EMERGENCY_INTENT = "report_emergency"
-CRISIS_INTENT = "express_crisis"
-EXTRA_DOSE_INTENT = "report_accidental_extra_dose"
 # When a message is more than one, the overdose in progress comes first (911), then the crisis
 # (988), then the accidental extra dose (Poison Control).
-INTENT_PRIORITY = (EMERGENCY_INTENT, CRISIS_INTENT, EXTRA_DOSE_INTENT)
+INTENT_PRIORITY = SAFETY_INTENTS
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
 TokenPattern = list[dict[str, Any]]

@@ -54,6 +54,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from content.languages import SPANISH
+from content.safety_intents import EMERGENCY_INTENT, EXTRA_DOSE_INTENT
 from nlu_components.dose_question_guard import DOSE_INTENT, GUARD_KEY, DoseQuestionGuard
 from nlu_components.labelled_messages import message_files, messages_digest, read_message_files
 from nlu_components.language_detector import language_of
@@ -84,8 +85,6 @@ DECIDED = frozenset(URGENCY[:2])
 # What the classifiers said of a message they did not read as a question about medicine:
 # what the dose guard counts as not understood, and "out of scope".
 NOT_UNDERSTOOD_INTENTS = DoseQuestionGuard.UNSURE_INTENTS | {"out_of_scope"}
-EMERGENCY_INTENT = ROUTE_INTENTS["emergency"]
-EXTRA_DOSE_INTENT = ROUTE_INTENTS["extra_dose"]
 # The intents whose reply is a safety script: no caution line before it.
 ROUTED_INTENTS = frozenset(URGENCY)
 TRAINING_VECTORS_FILE = "training_examples.npz"

@@ -52,6 +52,8 @@ from review import (
     charts,
     dashboard,
     export,
+    labelling,
+    labels,
     live,
     login_limit,
     sessions,
@@ -165,6 +167,7 @@ def create_app(
     _register_routes(app)
     callbacks.init_app(app, callback_cipher)
     live.init_app(app, takeover_client)
+    labelling.init_app(app)
     return app
 
 
@@ -447,10 +450,17 @@ def _register_routes(app: Flask) -> None:
             abort(404)
         audit.record(_engine(), _actor(), "viewed conversation", target=sender_id)
         writers = [turn.name for turn in found.turns if turn.kind in ("staff", "takeover")]
+        message_labels = labels.labels_of(_engine(), sender_id)
         return render_template(
             "transcript.html",
             conversation=found,
             staff_names=accounts.staff_names(_engine(), writers),
+            labels=message_labels,
+            label_choices=labels.label_choices(),
+            label_kinds=labels.KINDS,
+            label_authors=labels.author_names(
+                _engine(), (label.author for label in message_labels.values())
+            ),
         )
 
     def _back_to(sender_id: str) -> BaseResponse:

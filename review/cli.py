@@ -6,13 +6,16 @@
     .venv/bin/python -m review.cli list-accounts
     .venv/bin/python -m review.cli export --format csv --flag emergency --from 2026-11-01 -o out.csv
     .venv/bin/python -m review.cli export --format json --language es -o spanish.json
+    .venv/bin/python -m review.cli export-training-data [--out data/nlu_reviewed.yml] [--dry-run]
     .venv/bin/python -m review.cli verify-audit-log   # exit status 1 if the chain is broken
     .venv/bin/python -m review.cli rotate-callback-key  # re-encrypt callbacks with the newest key
 
 Passwords are asked for twice without echo, or read from standard input with
 --password-stdin (scripts); never given as an argument (it would stay in the
 shell history and the process list). Exports are written to the audit log as
-`cli:<user>`. The database is REVIEW_DATABASE_URL / CONVERSATIONS_DB_URL.
+`cli:<user>`. `export-training-data` writes the staff's labels as Rasa NLU training data
+(review.training_export) and prints counts only. The database is REVIEW_DATABASE_URL /
+CONVERSATIONS_DB_URL.
 """
 
 from __future__ import annotations
@@ -21,12 +24,15 @@ import argparse
 import getpass
 import os
 import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from clinic.settings import load_settings
-from review import accounts, audit, export
+from content.yaml_schema import InvalidYamlFile
+from review import accounts, audit, export, training_export
 from review.conversations import FLAGS, LANGUAGES, ConversationFilter, matching_ids
 from review.indexer import refresh_index
 from review.schema import create_tables
@@ -92,7 +98,37 @@ def _parser() -> argparse.ArgumentParser:
     exporting.add_argument("--tag")
     exporting.add_argument("--search", help="text the visitor wrote")
     exporting.add_argument("-o", "--output", required=True, help="file to write")
+    training = commands.add_parser(
+        "export-training-data",
+        help="write the staff's labelled messages as Rasa NLU training data (audited)",
+    )
+    training.add_argument(
+        "--out",
+        type=Path,
+        default=training_export.DEFAULT_OUTPUT,
+        help="the NLU YAML file to merge into (default data/nlu_reviewed.yml)",
+    )
+    training.add_argument(
+        "--dry-run", action="store_true", help="count what would be exported; write nothing"
+    )
     return parser
+
+
+def _export_training_data(engine: sa.engine.Engine, arguments: argparse.Namespace) -> int:
+    try:
+        report = training_export.export_training_data(
+            engine,
+            arguments.out,
+            dry_run=arguments.dry_run,
+            now=time.time(),
+            timezone=load_settings().hours.timezone,
+        )
+    except (InvalidYamlFile, training_export.NotACheckout) as error:  # no file content
+        print(error, file=sys.stderr)
+        return 1
+    training_export.record_export(engine, f"cli:{getpass.getuser()}", report)
+    print(report.summary())
+    return 0
 
 
 def _export(engine: sa.engine.Engine, arguments: argparse.Namespace) -> int:
@@ -153,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         create_tables(engine)
         if arguments.command == "export":
             return _export(engine, arguments)
+        if arguments.command == "export-training-data":
+            return _export_training_data(engine, arguments)
         if arguments.command == "verify-audit-log":
             check = audit.verify(engine)
             print(check.summary(), file=sys.stdout if check.intact else sys.stderr)

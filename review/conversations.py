@@ -350,6 +350,7 @@ class Turn:
     buttons: tuple[str, ...] = ()
     language: str = ""  # visitor and bot turns: the language the turn was answered in
     caution: bool = False  # visitor turns: 911 and 988 were put before the answer
+    event_id: int | None = None  # the `events` row it comes from (labels name visitor turns by it)
 
 
 @dataclass(frozen=True)
@@ -451,7 +452,7 @@ def transcript(engine: sa.engine.Engine, sender_id: str) -> Transcript | None:
             if turn and turn.kind == "bot":
                 turn = replace(turn, language=language.language)
             if turn:
-                turns.append((row.id, turn))
+                turns.append((row.id, replace(turn, event_id=row.id)))
         return Transcript(
             sender_id=sender_id,
             turns=[

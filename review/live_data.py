@@ -24,17 +24,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from content.safety_intents import CRISIS_INTENT, EMERGENCY_INTENT, EXTRA_DOSE_INTENT
 from review.conversations import transcript_turn
 from review.indexer import LanguageTrack
 from review.schema import events
 from storage import live_chat
 
 # The visitor messages the bot still answers during a takeover, and what staff are told.
-# The intents are those of nlu_components/safety_patterns.py (not imported: it loads spaCy).
 ALERT_INTENTS: Mapping[str, str] = {
-    "report_emergency": "emergency",
-    "express_crisis": "crisis",
-    "report_accidental_extra_dose": "extra_dose",
+    EMERGENCY_INTENT: "emergency",
+    CRISIS_INTENT: "crisis",
+    EXTRA_DOSE_INTENT: "extra_dose",
 }
 ALERTS: Mapping[str, str] = {
     "emergency": "Emergency: the bot sent the 911 guidance",

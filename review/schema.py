@@ -9,7 +9,7 @@ Rasa's tracker store owns `events` (one row per event, redacted before insert);
 the review app only reads it. Everything the app writes lives in `review_*`
 tables: staff accounts and their signed-in sessions, the audit log,
 per-conversation summaries built by the indexer, and the staff's own review
-status, tags and notes.
+status, tags, notes and labels on visitor messages.
 
 `create_tables` creates what is missing: whole tables, and the columns added to
 existing tables since the first release (`ADDED_COLUMNS`, by `ALTER TABLE ... ADD
@@ -172,12 +172,29 @@ index_state = sa.Table(
     sa.Column("value", sa.Integer, nullable=False),
 )
 
+# Staff labels on visitor messages (review.labels): what a message should have been
+# understood as. One current label per message (`event_id`, the `events` row of the visitor
+# message); `exported_at`: when `export-training-data` put it into the training data.
+labels = sa.Table(
+    "review_label",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("event_id", sa.Integer, nullable=False, unique=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("target", sa.String(255), nullable=False, default=""),
+    sa.Column("author", sa.String(255), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("exported_at", sa.Float, index=True),
+)
+
 # Tables holding a conversation's data, deleted with it by the retention command.
 CONVERSATION_TABLES = (
     "review_message",
     "review_feedback",
     "review_tag",
     "review_note",
+    "review_label",
     "review_conversation",
 )
 

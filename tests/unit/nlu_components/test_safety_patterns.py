@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
+from content.safety_intents import CRISIS_INTENT, EMERGENCY_INTENT
 from nlu_components.dose_question_guard import DoseQuestionGuard
 from nlu_components.safety_net import SafetyNet
 from nlu_components.safety_patterns import (
-    CRISIS_INTENT,
-    EMERGENCY_INTENT,
     SafetyMatcher,
     expand_word_lists,
     load_patterns,

@@ -41,6 +41,12 @@ def test_staff_may_read_and_update_callback_requests_but_only_retention_deletes_
     assert table_privileges()[RETENTION]["review_callback"] == ("SELECT", "DELETE")
 
 
+def test_staff_label_messages_and_retention_deletes_the_labels_with_the_conversation() -> None:
+    assert table_privileges()[REVIEW]["review_label"] == ("SELECT", "INSERT", "UPDATE", "DELETE")
+    assert table_privileges()[RETENTION]["review_label"] == ("SELECT", "DELETE")
+    assert "review_label" not in table_privileges()[RASA]
+
+
 def test_the_review_role_may_only_read_and_append_audit_entries() -> None:
     assert table_privileges()[REVIEW][audit_log.name] == ("SELECT", "INSERT")
     assert table_privileges()[REVIEW]["events"] == ("SELECT",)

@@ -26,6 +26,7 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 
+from content.safety_intents import SAFETY_INTENTS
 from review import live_data
 from review.accounts import create_account
 from review.schema import audit_log, create_tables, events
@@ -729,11 +730,6 @@ def test_the_pages_run_only_the_apps_own_script(client: FlaskClient) -> None:
     assert "http" not in source  # it talks to this app only
 
 
-def test_the_safety_intents_are_the_nlu_components_ones() -> None:
-    from nlu_components import safety_patterns
-
-    assert set(live_data.ALERT_INTENTS) == {
-        safety_patterns.EMERGENCY_INTENT,
-        safety_patterns.CRISIS_INTENT,
-        safety_patterns.EXTRA_DOSE_INTENT,
-    }
+def test_every_safety_intent_has_its_alert() -> None:
+    assert set(live_data.ALERT_INTENTS) == set(SAFETY_INTENTS)
+    assert set(live_data.ALERT_INTENTS.values()) <= set(live_data.ALERTS)

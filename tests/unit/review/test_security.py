@@ -71,6 +71,8 @@ def test_every_route_but_sign_in_refuses_a_stranger(app: Flask) -> None:
         "/live",
         "/live/heartbeat",
         "/live/<path:sender_id>/send",
+        "/labels",
+        "/labels/remove",
     } <= {rule for _, rule in checked}
     assert PUBLIC_ENDPOINTS == {"login", "static"}
 
