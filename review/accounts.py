@@ -271,3 +271,15 @@ def staff_names(engine: sa.engine.Engine, references: Iterable[str | None]) -> d
     with engine.connect() as connection:
         rows = connection.execute(sa.select(staff.c.id, staff.c.name).where(staff.c.id.in_(ids)))
         return {staff_reference(row.id): row.name for row in rows}
+
+
+def names_by_email(engine: sa.engine.Engine, emails: Iterable[str]) -> dict[str, str]:
+    """The account names of these e-mail addresses (those of existing accounts)."""
+    wanted = set(emails)
+    if not wanted:
+        return {}
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(staff.c.email, staff.c.name).where(staff.c.email.in_(wanted))
+        ).all()
+    return {row.email: row.name for row in rows}

@@ -458,7 +458,7 @@ def _register_routes(app: Flask) -> None:
             labels=message_labels,
             label_choices=labels.label_choices(),
             label_kinds=labels.KINDS,
-            label_authors=labels.author_names(
+            label_authors=accounts.names_by_email(
                 _engine(), (label.author for label in message_labels.values())
             ),
         )

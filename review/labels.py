@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 from content.safety_intents import SAFETY_INTENTS
 from content.yaml_schema import InvalidYamlFile, read_yaml
-from review.schema import events, labels, staff
+from review.schema import events, labels
 
 logger = logging.getLogger(__name__)
 
@@ -300,15 +300,3 @@ def mark_exported(engine: sa.engine.Engine, label_ids: Iterable[int], now: float
                 .values(exported_at=now)
             ).rowcount
     return marked
-
-
-def author_names(engine: sa.engine.Engine, emails: Iterable[str]) -> dict[str, str]:
-    """The account names of these e-mail addresses (those of existing accounts)."""
-    wanted = set(emails)
-    if not wanted:
-        return {}
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.select(staff.c.email, staff.c.name).where(staff.c.email.in_(wanted))
-        ).all()
-    return {row.email: row.name for row in rows}
