@@ -40,6 +40,7 @@ from channels.screening import (
     with_conversation_language,
 )
 from channels.takeover import undelivered_staff_messages
+from storage.tracker_store import tracker_saved_in_this_request
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +117,13 @@ class GuardedRestInput(RestInput):
 async def staff_messages_before(agent: Any, sender: str) -> list[dict[str, Any]]:
     """What the intake team wrote between the visitor's previous message and this one.
 
-    None when the conversation cannot be read: the visitor still gets the bot's answer.
+    Read from the conversation as handling the message saved it (the tracker store keeps it
+    for the request), else from the tracker store; none when the conversation cannot be read:
+    the visitor still gets the bot's answer.
     """
+    saved = tracker_saved_in_this_request(sender)
+    if saved is not None:
+        return undelivered_staff_messages(saved)
     try:
         tracker = await agent.tracker_store.retrieve(sender)
     except Exception as error:  # noqa: BLE001 - the answer matters more than staff messages

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Dict, List, Literal, Sequence
+from typing import Dict, List, Literal, Sequence, Tuple
 
 from content.yaml_schema import SchemaModel, Text, load_yaml_file
 from nlu_components.safety_exemplars import INFORMATIONAL, Exemplar
 
 DEFAULT_DIRECTORY = Path(__file__).with_name("labelled_messages")
+# The label of a question the article does not answer.
+NO_ANSWER = "none"
 ROUTE_OF_SECTION: Dict[str, str] = {
     "emergencies": "emergency",
     "crises": "crisis",
@@ -83,6 +85,27 @@ def read_message_files(files: Sequence[Path]) -> List[Exemplar]:
                 for message in getattr(loaded, section)
             ]
     return exemplars
+
+
+def answer_label(topic: str | List[str] | None) -> str:
+    """The NLU label of a writer's topic: `faq/<topic>`, `ask_interaction`, or `none`.
+
+    A question labelled with two answers counts as its first; `none` (or no topic) is a
+    question the article does not answer.
+    """
+    first = topic[0] if isinstance(topic, list) and topic else topic
+    if not first or first == "none":
+        return NO_ANSWER
+    return "ask_interaction" if first == "interaction" else f"faq/{first}"
+
+
+def read_labelled_questions(files: Sequence[Path]) -> List[Tuple[str, str]]:
+    """Every question of the files with the label of its answer (answer_label)."""
+    return [
+        (message.text, answer_label(message.topic))
+        for path in files
+        for message in load_yaml_file(path, LabelledFile).questions
+    ]
 
 
 def read_labelled_messages(directory: Path = DEFAULT_DIRECTORY) -> List[Exemplar]:

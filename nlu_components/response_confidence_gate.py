@@ -30,6 +30,13 @@ same answer. With ``concurring_neighbours`` that answer is given instead of "Did
 splits of the independent questions, were right every time they changed an answer
 (docs/nlu-evaluation.md). A short message has no question sentence, so it never gets this.
 
+A message still headed for "Did you mean ...?" after all that gets the answer the linear
+classifier names (faq_classifier.py, which runs just before) when its probability is at least
+``classifier_min_probability``: the classifier also learnt from questions independent writers
+labelled, and on questions of writers it had not seen it named the right answer of unsure
+messages without naming a wrong one (docs/nlu-evaluation.md). The gate records
+``classifier_answer``.
+
 A fallback whose best guess is a referral intent (``referral_intents``: the doctor or
 pharmacist referral for dose and personal questions) at ``rescue_min_intent_confidence`` or
 more gets that referral: it states no fact, so giving it when unsure costs nothing, while
@@ -51,6 +58,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu_components.faq_classifier import CLASSIFIER_KEY
 from nlu_components.faq_neighbours import NEIGHBOURS_KEY
 from nlu_components.stateless_component import StatelessComponent
 
@@ -71,6 +79,7 @@ class ResponseConfidenceGate(StatelessComponent):
             "rescue_min_intent_confidence": 0.3,
             "agreement_threshold": 1.0,
             "concurring_neighbours": False,
+            "classifier_min_probability": 1.01,  # off
             "referral_intents": ["ask_dose_or_prescription", "ask_personal_medical_advice"],
         }
 
@@ -82,43 +91,49 @@ class ResponseConfidenceGate(StatelessComponent):
         self.rescue_min_intent_confidence = float(self.config["rescue_min_intent_confidence"])
         self.agreement_threshold = float(self.config["agreement_threshold"])
         self.concurring_neighbours = bool(self.config["concurring_neighbours"])
+        self.classifier_min_probability = float(self.config["classifier_min_probability"])
         self.referral_intents = frozenset(self.config["referral_intents"])
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Replaces the intent with nlu_fallback where the answer is unsure, and back."""
         for message in messages:
-            if self._rescue(message):
-                continue
-            response_confidence = self._selected_response_confidence(message)
-            if response_confidence is None or response_confidence >= self.threshold:
-                continue
-            intent_name = message.data[INTENT][INTENT_NAME_KEY]
-            if self._neighbours_agree(message, intent_name, response_confidence):
-                agreed = {
-                    "retrieval_intent": intent_name,
-                    "response_confidence": response_confidence,
-                    "agreed": True,
-                }
-                message.set(GATE_KEY, agreed, add_to_output=True)
-                continue
-            if self.concurring_neighbours and self._give_concurring_answer(
-                message, intent_name, response_confidence
-            ):
-                continue
-            fallback_intent = {
-                INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-                PREDICTED_CONFIDENCE_KEY: response_confidence,
-            }
-            reason = {
-                "retrieval_intent": message.data[INTENT][INTENT_NAME_KEY],
-                "response_confidence": response_confidence,
-                "threshold": self.threshold,
-            }
-            message.set(GATE_KEY, reason, add_to_output=True)
-            message.set(INTENT, fallback_intent, add_to_output=True)
-            ranking = [dict(fallback_intent), *message.get(INTENT_RANKING_KEY, [])]
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            self._decide(message)
+            self._give_classifier_answer(message)
         return messages
+
+    def _decide(self, message: Message) -> None:
+        """Rescues a sure answer, keeps an agreed one, or makes an unsure one a fallback."""
+        if self._rescue(message):
+            return
+        response_confidence = self._selected_response_confidence(message)
+        if response_confidence is None or response_confidence >= self.threshold:
+            return
+        intent_name = message.data[INTENT][INTENT_NAME_KEY]
+        if self._neighbours_agree(message, intent_name, response_confidence):
+            agreed = {
+                "retrieval_intent": intent_name,
+                "response_confidence": response_confidence,
+                "agreed": True,
+            }
+            message.set(GATE_KEY, agreed, add_to_output=True)
+            return
+        if self.concurring_neighbours and self._give_concurring_answer(
+            message, intent_name, response_confidence
+        ):
+            return
+        fallback_intent = {
+            INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+            PREDICTED_CONFIDENCE_KEY: response_confidence,
+        }
+        reason = {
+            "retrieval_intent": message.data[INTENT][INTENT_NAME_KEY],
+            "response_confidence": response_confidence,
+            "threshold": self.threshold,
+        }
+        message.set(GATE_KEY, reason, add_to_output=True)
+        message.set(INTENT, fallback_intent, add_to_output=True)
+        ranking = [dict(fallback_intent), *message.get(INTENT_RANKING_KEY, [])]
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     def _rescue(self, message: Message) -> bool:
         """Gives back the intent the FallbackClassifier took from a sure answer or a referral."""
@@ -189,13 +204,7 @@ class ResponseConfidenceGate(StatelessComponent):
         if confidence is None:
             return False  # not an answer the ResponseSelector knows
         replaced = ResponseConfidenceGate._selected_response(message, intent_name)
-        selector[intent_name]["response"] = {
-            "responses": [],  # the answer's text is the domain's, by its utter action
-            PREDICTED_CONFIDENCE_KEY: confidence,
-            INTENT_RESPONSE_KEY: label,
-            "utter_action": f"utter_{label}",
-        }
-        message.set(RESPONSE_SELECTOR_KEY, selector, add_to_output=True)
+        set_answer(message, intent_name, str(label), confidence)
         reason = {
             "retrieval_intent": intent_name,
             "response_confidence": response_confidence,
@@ -204,6 +213,35 @@ class ResponseConfidenceGate(StatelessComponent):
         }
         message.set(GATE_KEY, reason, add_to_output=True)
         return True
+
+    def _give_classifier_answer(self, message: Message) -> None:
+        """Gives a fallback the classifier's answer when it is likely enough."""
+        intent = message.get(INTENT) or {}
+        if intent.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME:
+            return
+        found = message.get(CLASSIFIER_KEY) or {}
+        label = str(found.get("label") or "")
+        probability = float(found.get("probability") or 0.0)
+        intent_name, _, topic = label.partition("/")
+        if not topic or probability < self.classifier_min_probability:
+            return
+        before = message.get(GATE_KEY) or {}
+        set_answer(message, intent_name, label, probability)
+        ranking = [
+            entry
+            for entry in message.get(INTENT_RANKING_KEY) or []
+            if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
+        ]
+        answered = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: probability}
+        message.set(INTENT, answered, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [answered, *ranking], add_to_output=True)
+        reason = {
+            "retrieval_intent": intent_name,
+            "response_confidence": before.get("response_confidence"),
+            "classifier_probability": probability,
+            "classifier_answer": True,
+        }
+        message.set(GATE_KEY, reason, add_to_output=True)
 
     @staticmethod
     def _selected_response_confidence(
@@ -224,3 +262,20 @@ class ResponseConfidenceGate(StatelessComponent):
         """The ResponseSelector's chosen answer for the retrieval intent (empty if none)."""
         selector = message.get(RESPONSE_SELECTOR_KEY) or {}
         return selector.get(str(intent_name), {}).get("response", {}) or {}
+
+
+def set_answer(message: Message, intent_name: str, label: str, confidence: float) -> None:
+    """Makes `label` (`<retrieval intent>/<topic>`) the ResponseSelector's answer."""
+    selector = dict(message.get(RESPONSE_SELECTOR_KEY) or {})
+    retrieval_intents = list(selector.get("all_retrieval_intents") or [])
+    if intent_name not in retrieval_intents:
+        retrieval_intents.append(intent_name)
+    selected = dict(selector.get(intent_name) or {"ranking": []})
+    selected["response"] = {
+        "responses": [],  # the answer's text is the domain's, by its utter action
+        PREDICTED_CONFIDENCE_KEY: confidence,
+        INTENT_RESPONSE_KEY: label,
+        "utter_action": f"utter_{label}",
+    }
+    selector.update({"all_retrieval_intents": retrieval_intents, intent_name: selected})
+    message.set(RESPONSE_SELECTOR_KEY, selector, add_to_output=True)

@@ -67,7 +67,9 @@ async def predict_all(agent: Any) -> list[Prediction]:
             ranking = [i for i in parse_data["intent_ranking"] if i["name"] != "nlu_fallback"]
             gate = parse_data.get("response_confidence_gate")
             intent_fallback = parse_data["intent"]["name"] == "nlu_fallback" and gate is None
-            response = parse_data["response_selector"]["faq"]["response"]
+            # No selection unless DIET ranks faq first or second (LikelyFaqResponseSelector)
+            selector = parse_data.get("response_selector") or {}
+            response = (selector.get("faq") or {}).get("response") or {}
             is_faq = ranking[0]["name"] == "faq"
             predictions.append(
                 Prediction(

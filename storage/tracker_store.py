@@ -29,6 +29,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Container, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,6 +114,20 @@ class Outage:
     conversations_waiting: int  # held in memory, not yet written
 
 
+# The conversation saved last while handling the current request (each request is its own
+# asyncio task, with its own context): the REST channel finds the staff messages in it
+# instead of reading the conversation back from the database after every message.
+_saved_in_this_request: ContextVar[DialogueStateTracker | None] = ContextVar(
+    "saved_in_this_request", default=None
+)
+
+
+def tracker_saved_in_this_request(sender_id: str) -> DialogueStateTracker | None:
+    """The conversation `sender_id` as this request saved it, if it saved it."""
+    tracker = _saved_in_this_request.get()
+    return tracker if tracker is not None and tracker.sender_id == sender_id else None
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """Stores redacted copies of the events; holds conversations in memory while the DB is down."""
 
@@ -188,6 +203,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Writes the new events, or holds the conversation if the database is down."""
+        _saved_in_this_request.set(tracker)
         if self._waiting_to_retry():
             self._hold(tracker)
             return

@@ -4,6 +4,7 @@ import pytest
 
 from content.yaml_schema import InvalidYamlFile
 from nlu_components.labelled_messages import (
+    answer_label,
     message_files,
     messages_digest,
     read_labelled_messages,
@@ -88,3 +89,17 @@ def test_the_digest_changes_with_any_file_or_name(directory: Path) -> None:
 
     (directory / "safety_dev1.yml").write_text(WRITER + "  - text: dying to know\n    lang: en\n")
     assert messages_digest(message_files(directory)) not in {before, renamed}
+
+
+@pytest.mark.parametrize(
+    ("topic", "label"),
+    [
+        ("detox", "faq/detox"),
+        (["is_safe", "addictive"], "faq/is_safe"),  # two answers: the first
+        ("interaction", "ask_interaction"),
+        ("none", "none"),
+        (None, "none"),
+    ],
+)
+def test_a_writers_topic_is_the_label_of_its_answer(topic: object, label: str) -> None:
+    assert answer_label(topic) == label  # type: ignore[arg-type]

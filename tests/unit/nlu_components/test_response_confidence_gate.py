@@ -254,3 +254,86 @@ def test_concurring_neighbours_are_off_by_default(trusting_gate: ResponseConfide
     message = lost_on_a_long_story("faq/outpatient_levels", "faq/outpatient_levels")
     [message] = trusting_gate.process([message])
     assert message.get("intent")["name"] == "nlu_fallback"
+
+
+def did_you_mean(classifier_label: str, probability: float) -> Message:
+    """A message the gate sends to "Did you mean", with the classifier's opinion of it."""
+    message = classified_message("faq", response_confidence=0.2)
+    message.set("faq_classifier", {"label": classifier_label, "probability": probability})
+    return message
+
+
+@pytest.fixture
+def classifier_gate() -> ResponseConfidenceGate:
+    return ResponseConfidenceGate({"threshold": 0.6, "classifier_min_probability": 0.6})
+
+
+def test_an_unsure_answer_gets_the_classifiers_likely_answer(
+    classifier_gate: ResponseConfidenceGate,
+) -> None:
+    [message] = classifier_gate.process([did_you_mean("faq/stopping_safely", 0.72)])
+
+    assert message.get("intent") == {"name": "faq", "confidence": 0.72}
+    assert message.get("intent_ranking")[0] == {"name": "faq", "confidence": 0.72}
+    response = message.get("response_selector")["faq"]["response"]
+    assert response["intent_response_key"] == "faq/stopping_safely"
+    assert response["utter_action"] == "utter_faq/stopping_safely"
+    assert message.get(GATE_KEY) == {
+        "retrieval_intent": "faq",
+        "response_confidence": 0.2,
+        "classifier_probability": 0.72,
+        "classifier_answer": True,
+    }
+
+
+def test_a_fallback_the_response_selector_never_saw_gets_the_classifiers_answer(
+    classifier_gate: ResponseConfidenceGate,
+) -> None:
+    # DIET did not rank faq in its first two: the ResponseSelector was skipped.
+    data = {
+        "text": "a visitor question",
+        "intent": {"name": "nlu_fallback", "confidence": 0.3},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.3},
+            {"name": "out_of_scope", "confidence": 0.25},
+        ],
+        "faq_classifier": {"label": "faq/detox", "probability": 0.65},
+    }
+    [message] = classifier_gate.process([Message(data=data, output_properties=set(data))])
+
+    assert message.get("intent")["name"] == "faq"
+    selector = message.get("response_selector")
+    assert selector["all_retrieval_intents"] == ["faq"]
+    assert selector["faq"]["response"]["intent_response_key"] == "faq/detox"
+    assert [entry["name"] for entry in message.get("intent_ranking")] == ["faq", "out_of_scope"]
+
+
+@pytest.mark.parametrize(
+    ("label", "probability"),
+    [
+        ("faq/stopping_safely", 0.55),  # not likely enough
+        ("none", 0.9),  # a question the article does not answer
+        ("ask_personal_medical_advice", 0.9),  # an intent, not an answer
+    ],
+)
+def test_otherwise_it_is_still_did_you_mean(
+    classifier_gate: ResponseConfidenceGate, label: str, probability: float
+) -> None:
+    [message] = classifier_gate.process([did_you_mean(label, probability)])
+    assert message.get("intent")["name"] == "nlu_fallback"
+
+
+def test_the_classifier_never_replaces_a_sure_answer(
+    classifier_gate: ResponseConfidenceGate,
+) -> None:
+    message = classified_message("faq", response_confidence=0.9)
+    message.set("faq_classifier", {"label": "faq/stopping_safely", "probability": 0.95})
+    [message] = classifier_gate.process([message])
+    assert message.get("response_selector")["faq"]["response"]["intent_response_key"] == (
+        "faq/detox"
+    )
+
+
+def test_the_classifiers_answer_is_off_by_default(gate: ResponseConfidenceGate) -> None:
+    [message] = gate.process([did_you_mean("faq/stopping_safely", 0.99)])
+    assert message.get("intent")["name"] == "nlu_fallback"

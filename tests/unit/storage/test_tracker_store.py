@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
@@ -17,7 +18,11 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from storage.tracker_store import RedactingSQLTrackerStore, assistant_strings
+from storage.tracker_store import (
+    RedactingSQLTrackerStore,
+    assistant_strings,
+    tracker_saved_in_this_request,
+)
 from tests.support.stored_events import stored_events, stored_rows, stored_texts, turn
 
 HELPLINE_ANSWER = "Poison Control is at 1-800-222-1222, 24/7."
@@ -201,3 +206,22 @@ async def test_the_callback_form_s_personal_answers_are_stored_as_placeholders(
     rows = repr(stored_rows(database, "visitor"))
     for secret in ("five five five", "after my shift", "Dana", "'Sam'"):
         assert secret not in rows
+
+
+async def test_a_request_finds_the_conversation_it_saved_without_reading_it_back(
+    database: str,
+) -> None:
+    """The REST channel's staff messages come from it: one database read less per message."""
+    store = RedactingSQLTrackerStore(DOMAIN, host=database)
+
+    async def request(sender: str) -> tuple[object, object]:
+        tracker = DialogueStateTracker(sender, DOMAIN.slots)
+        turn(tracker, "is it addictive?", "answer one")
+        await store.save(tracker)
+        return tracker, tracker_saved_in_this_request(sender)
+
+    saved, found = await asyncio.create_task(request("visitor"))
+    assert found is saved
+    assert tracker_saved_in_this_request("visitor") is None  # another request (task): nothing
+    other, _ = await asyncio.create_task(request("another visitor"))
+    assert other is not saved
