@@ -71,10 +71,11 @@ lint: $(INSTALLED)  ## ruff
 typecheck: $(INSTALLED)  ## mypy
 	$(BIN)/mypy actions channels clinic content devtools nlu_components rasa_sdk_plugins review storage
 
-evaluate: train  ## Measure the model: tests/nlu_test.yml, the safety set, the independent sets (dev12, test)
+evaluate: train  ## Measure the model: tests/nlu_test.yml, the safety set, the independent sets (dev12, test), staff labels
 	$(BIN)/python scripts/evaluate_nlu.py
 	$(BIN)/python scripts/evaluate_safety.py
 	$(BIN)/python scripts/evaluate_independent.py
+	$(BIN)/python scripts/evaluate_reviewed.py
 
 bench: setup train  ## Benchmark our bot against Rasa's stock bot under load (docs/benchmarks.md; ~15 min)
 	$(BIN)/python scripts/benchmark.py --measure-training $(BENCH_ARGS)

@@ -50,14 +50,17 @@ from review import (
     audit,
     callbacks,
     charts,
+    conversation_tests,
     dashboard,
     export,
     labelling,
     labels,
     live,
     login_limit,
+    marking,
     sessions,
     similarity,
+    teaching,
 )
 from review.conversations import (
     FLAGS,
@@ -84,6 +87,7 @@ from review.request_context import engine as _engine
 from review.request_context import now as _now
 from review.schema import create_tables, messages
 from review.settings import ReviewSettings
+from review.story_export import story_problem
 from review.takeover_client import Takeover
 
 logger = logging.getLogger(__name__)
@@ -95,7 +99,11 @@ PUBLIC_ENDPOINTS = frozenset({"login", "static"})
 # REVIEW_IDLE_MINUTES, which also ends their availability for live chats.
 PASSIVE_ENDPOINTS = frozenset({"live.live_list", "live.live_events", "live.heartbeat"})
 # Endpoints for administrators only, and what a refusal is written to the audit log as.
-ADMIN_ENDPOINTS = {"audit_log": "refused audit log", "export_conversations": "refused export"}
+ADMIN_ENDPOINTS = {
+    "audit_log": "refused audit log",
+    "export_conversations": "refused export",
+    "teaching.export_training_data": "refused training data export",
+}
 UNANSWERED_LIMIT = 2_000
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -168,6 +176,8 @@ def create_app(
     callbacks.init_app(app, callback_cipher)
     live.init_app(app, takeover_client)
     labelling.init_app(app)
+    marking.init_app(app)
+    teaching.init_app(app)
     return app
 
 
@@ -412,7 +422,13 @@ def _register_routes(app: Flask) -> None:
             ),
         ]
         return render_template(
-            "dashboard.html", data=data, figures=figures, days=days, periods=dashboard.PERIODS
+            "dashboard.html",
+            data=data,
+            figures=figures,
+            days=days,
+            periods=dashboard.PERIODS,
+            backlog=labels.backlog(_engine()),
+            test_backlog=conversation_tests.marks_backlog(_engine()),
         )
 
     @route("/conversations")
@@ -451,6 +467,8 @@ def _register_routes(app: Flask) -> None:
         audit.record(_engine(), _actor(), "viewed conversation", target=sender_id)
         writers = [turn.name for turn in found.turns if turn.kind in ("staff", "takeover")]
         message_labels = labels.labels_of(_engine(), sender_id)
+        test_mark = conversation_tests.mark_of(_engine(), sender_id)
+        authors = [label.author for label in message_labels.values()]
         return render_template(
             "transcript.html",
             conversation=found,
@@ -459,8 +477,15 @@ def _register_routes(app: Flask) -> None:
             label_choices=labels.label_choices(),
             label_kinds=labels.KINDS,
             label_authors=accounts.names_by_email(
-                _engine(), (label.author for label in message_labels.values())
+                _engine(), [*authors, *([test_mark.author] if test_mark else [])]
             ),
+            test_mark=test_mark,
+            test_problem=(
+                story_problem(_engine(), sender_id)
+                if test_mark and test_mark.exported_at is None
+                else None
+            ),
+            stories_file=marking.STORIES_FILE,
         )
 
     def _back_to(sender_id: str) -> BaseResponse:
@@ -526,6 +551,7 @@ def _register_routes(app: Flask) -> None:
                 .limit(UNANSWERED_LIMIT)
             ).all()
         sections = _unanswered_by_language(rows)
+        report_labels = labels.labels_for(_engine(), (row.event_id for row in rows))
         audit.record(_engine(), _actor(), "viewed unanswered report", detail=f"last {days} days")
         return render_template(
             "unanswered.html",
@@ -535,6 +561,9 @@ def _register_routes(app: Flask) -> None:
             periods=dashboard.PERIODS,
             total=len(rows),
             limit=UNANSWERED_LIMIT,
+            labels=report_labels,
+            label_choices=labels.label_choices(),
+            label_kinds=labels.KINDS,
         )
 
     @route("/export")

@@ -6,16 +6,17 @@
     .venv/bin/python -m review.cli list-accounts
     .venv/bin/python -m review.cli export --format csv --flag emergency --from 2026-11-01 -o out.csv
     .venv/bin/python -m review.cli export --format json --language es -o spanish.json
-    .venv/bin/python -m review.cli export-training-data [--out data/nlu_reviewed.yml] [--dry-run]
+    .venv/bin/python -m review.cli export-training-data [--dry-run]  # labels to data and test files
     .venv/bin/python -m review.cli verify-audit-log   # exit status 1 if the chain is broken
     .venv/bin/python -m review.cli rotate-callback-key  # re-encrypt callbacks with the newest key
 
 Passwords are asked for twice without echo, or read from standard input with
 --password-stdin (scripts); never given as an argument (it would stay in the
 shell history and the process list). Exports are written to the audit log as
-`cli:<user>`. `export-training-data` writes the staff's labels as Rasa NLU training data
-(review.training_export) and prints counts only. The database is REVIEW_DATABASE_URL /
-CONVERSATIONS_DB_URL.
+`cli:<user>`. `export-training-data` writes the staff's labels as Rasa NLU training data,
+safety test cases and the content team's list of new questions, and the conversations marked
+"make this a test" as Rasa test stories (review.training_export), and prints counts only.
+The database is REVIEW_DATABASE_URL / CONVERSATIONS_DB_URL.
 """
 
 from __future__ import annotations
@@ -100,13 +101,35 @@ def _parser() -> argparse.ArgumentParser:
     exporting.add_argument("-o", "--output", required=True, help="file to write")
     training = commands.add_parser(
         "export-training-data",
-        help="write the staff's labelled messages as Rasa NLU training data (audited)",
+        help="write the staff's labelled messages as Rasa NLU training data, safety test cases "
+        "and new questions for the content team, and the conversations marked as tests as test "
+        "stories (audited)",
     )
     training.add_argument(
         "--out",
         type=Path,
         default=training_export.DEFAULT_OUTPUT,
         help="the NLU YAML file to merge into (default data/nlu_reviewed.yml)",
+    )
+    training.add_argument(
+        "--safety-out",
+        type=Path,
+        default=None,
+        help="the safety cases of English conversations to merge into (default "
+        "tests/safety_reviewed.yml); Spanish ones go to the same name ending in _es",
+    )
+    training.add_argument(
+        "--questions-out",
+        type=Path,
+        default=None,
+        help="the new questions to merge into (default content/new_questions.yml)",
+    )
+    training.add_argument(
+        "--stories-out",
+        type=Path,
+        default=None,
+        help="the test stories of the conversations marked as tests to merge into (default "
+        "tests/test_stories_reviewed.yml)",
     )
     training.add_argument(
         "--dry-run", action="store_true", help="count what would be exported; write nothing"
@@ -122,6 +145,9 @@ def _export_training_data(engine: sa.engine.Engine, arguments: argparse.Namespac
             dry_run=arguments.dry_run,
             now=time.time(),
             timezone=load_settings().hours.timezone,
+            safety_output=arguments.safety_out,
+            questions_output=arguments.questions_out,
+            stories_output=arguments.stories_out,
         )
     except (InvalidYamlFile, training_export.NotACheckout) as error:  # no file content
         print(error, file=sys.stderr)

@@ -11,6 +11,8 @@ In a transcript, staff label a visitor message (issue #19):
 
 A message has one current label (`review_label`, one row per `events` row): labelling it
 again replaces the label, with the newest author and time; removing it deletes the row.
+A group of the unanswered report is labelled at once (`set_labels`: every message, one
+transaction); the dashboard counts the labels per kind, exported or not (`backlog`).
 Labels of kind `intent` become Rasa training data with `python -m review.cli
 export-training-data` (review.training_export). Nothing here logs or audits message text.
 """
@@ -20,7 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,8 +54,18 @@ KIND_PHRASES: dict[str, str] = {
     "crisis": "safety: should have been a crisis",
     "false_alarm": "not an emergency (false alarm)",
 }
+# What the dashboard's backlog calls each kind.
+KIND_NAMES: dict[str, str] = {
+    INTENT: "Should have been a topic or intent",
+    "new_question": "New question",
+    "emergency": "Should have been an emergency",
+    "crisis": "Should have been a crisis",
+    "false_alarm": "False alarm",
+}
 # Rasa's type_name of a visitor message in `events`.
 VISITOR_EVENT = "user"
+# Messages per query of a group (an IN list well under every database's limit).
+_CHUNK = 500
 
 
 class LabelError(ValueError):
@@ -108,11 +120,57 @@ class Label:
 
     def describe(self, choices: LabelChoices | None = None) -> str:
         """What the label says: "should have been faq/addiction — 'Is clonazepam addictive?'"."""
-        if self.kind != INTENT:
-            return KIND_PHRASES.get(self.kind, self.kind)
-        choices = choices or label_choices()
-        question = next((c.text for c in choices.faq if c.target == self.target), "")
-        return f"should have been {self.target}" + (f" — '{question}'" if question else "")
+        return describe_label(self.kind, self.target, choices)
+
+
+def describe_label(kind: str, target: str, choices: LabelChoices | None = None) -> str:
+    """What a label of this kind and target says (Label.describe)."""
+    if kind != INTENT:
+        return KIND_PHRASES.get(kind, kind)
+    choices = choices or label_choices()
+    question = next((c.text for c in choices.faq if c.target == target), "")
+    return f"should have been {target}" + (f" — '{question}'" if question else "")
+
+
+@dataclass(frozen=True)
+class KindBacklog:
+    """How many labels of one kind there are, and how many of them were exported."""
+
+    kind: str
+    total: int
+    exported: int
+
+    @property
+    def name(self) -> str:
+        """The kind as the dashboard names it."""
+        return KIND_NAMES.get(self.kind, self.kind)
+
+    @property
+    def open(self) -> int:
+        """Labels not exported yet."""
+        return self.total - self.exported
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """The labelling backlog: counts per kind (every kind of KINDS, then any other)."""
+
+    kinds: tuple[KindBacklog, ...]
+
+    @property
+    def total(self) -> int:
+        """Labels in total."""
+        return sum(kind.total for kind in self.kinds)
+
+    @property
+    def exported(self) -> int:
+        """Labels exported."""
+        return sum(kind.exported for kind in self.kinds)
+
+    @property
+    def open(self) -> int:
+        """Labels not exported yet."""
+        return self.total - self.exported
 
 
 @dataclass(frozen=True)
@@ -245,6 +303,69 @@ def set_label(
     return None  # not reached
 
 
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def set_labels(
+    engine: sa.engine.Engine,
+    event_ids: Iterable[int],
+    kind: str,
+    target: str,
+    author: str,
+    now: float,
+) -> int | None:
+    """Labels every one of these visitor messages alike, in one transaction; how many.
+
+    A message already labelled is relabelled (newest wins, exported again), as set_label
+    does. None, and nothing changes, if one of them is not a visitor message (or no
+    longer exists). Raises LabelError (safe to show) for an unknown kind or target.
+    """
+    target = check_label(kind, target)
+    ids = sorted(set(event_ids))
+    if not ids:
+        return None
+    values = {"kind": kind, "target": target, "author": author, "at": now, "exported_at": None}
+    for attempt in range(2):  # another member may insert one of the same labels first
+        try:
+            with engine.begin() as connection:
+                sender_of: dict[int, str] = {}
+                labelled: set[int] = set()
+                for chunk in _chunks(ids):
+                    rows = connection.execute(
+                        sa.select(events.c.id, events.c.sender_id).where(
+                            events.c.id.in_(chunk), events.c.type_name == VISITOR_EVENT
+                        )
+                    ).all()
+                    sender_of.update((row.id, row.sender_id) for row in rows)
+                    labelled.update(
+                        connection.execute(
+                            sa.select(labels.c.event_id).where(labels.c.event_id.in_(chunk))
+                        ).scalars()
+                    )
+                if len(sender_of) != len(ids):
+                    return None
+                for chunk in _chunks(sorted(labelled)):
+                    connection.execute(
+                        sa.update(labels).where(labels.c.event_id.in_(chunk)).values(**values)
+                    )
+                new = [event_id for event_id in ids if event_id not in labelled]
+                if new:
+                    connection.execute(
+                        sa.insert(labels),
+                        [
+                            {"event_id": event_id, "sender_id": sender_of[event_id], **values}
+                            for event_id in new
+                        ],
+                    )
+                return len(ids)
+        except sa.exc.IntegrityError:
+            if attempt:
+                raise
+    return None  # not reached
+
+
 def remove_label(engine: sa.engine.Engine, sender_id: str, event_id: int) -> bool:
     """Deletes the message's label; False if it had none."""
     with engine.begin() as connection:
@@ -259,6 +380,29 @@ def labels_of(engine: sa.engine.Engine, sender_id: str) -> dict[int, Label]:
     with engine.connect() as connection:
         rows = connection.execute(sa.select(labels).where(labels.c.sender_id == sender_id)).all()
     return {row.event_id: _row_label(row) for row in rows}
+
+
+def labels_for(engine: sa.engine.Engine, event_ids: Iterable[int]) -> dict[int, Label]:
+    """The labels of these messages (of any conversation): {event id: label}."""
+    found: dict[int, Label] = {}
+    with engine.connect() as connection:
+        for chunk in _chunks(sorted(set(event_ids))):
+            rows = connection.execute(sa.select(labels).where(labels.c.event_id.in_(chunk)))
+            found.update((row.event_id, _row_label(row)) for row in rows)
+    return found
+
+
+def backlog(engine: sa.engine.Engine) -> Backlog:
+    """How many labels there are of each kind, and how many of them were exported."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(labels.c.kind, sa.func.count(), sa.func.count(labels.c.exported_at))
+            .group_by(labels.c.kind)
+            .order_by(labels.c.kind)
+        ).all()
+    counts = {kind: (int(total), int(exported)) for kind, total, exported in rows}
+    order = [*KINDS, *sorted(counts.keys() - KINDS.keys())]
+    return Backlog(tuple(KindBacklog(kind, *counts.get(kind, (0, 0))) for kind in order))
 
 
 def _stored_text(data: str | None) -> str | None:

@@ -9,7 +9,7 @@ Rasa's tracker store owns `events` (one row per event, redacted before insert);
 the review app only reads it. Everything the app writes lives in `review_*`
 tables: staff accounts and their signed-in sessions, the audit log,
 per-conversation summaries built by the indexer, and the staff's own review
-status, tags, notes and labels on visitor messages.
+status, tags, notes, labels on visitor messages and the conversations marked as tests.
 
 `create_tables` creates what is missing: whole tables, and the columns added to
 existing tables since the first release (`ADDED_COLUMNS`, by `ALTER TABLE ... ADD
@@ -188,6 +188,18 @@ labels = sa.Table(
     sa.Column("exported_at", sa.Float, index=True),
 )
 
+# Conversations staff marked "make this a test" (review.conversation_tests): one row per
+# conversation, who marked it and when; `exported_at`: when `export-training-data` wrote it
+# as a test story (tests/test_stories_reviewed.yml). Unmarking deletes the row.
+marked_tests = sa.Table(
+    "review_test_case",
+    metadata,
+    sa.Column("sender_id", sa.String(255), primary_key=True),
+    sa.Column("author", sa.String(255), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("exported_at", sa.Float, index=True),
+)
+
 # Tables holding a conversation's data, deleted with it by the retention command.
 CONVERSATION_TABLES = (
     "review_message",
@@ -195,6 +207,7 @@ CONVERSATION_TABLES = (
     "review_tag",
     "review_note",
     "review_label",
+    "review_test_case",
     "review_conversation",
 )
 

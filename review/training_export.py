@@ -1,269 +1,140 @@
-"""Staff labels as Rasa NLU training data: `python -m review.cli export-training-data`.
+"""Staff labels as training and test data: `python -m review.cli export-training-data`.
 
-Every label of kind `intent` not exported yet (review.labels) becomes an example of its
-intent (`faq/<topic>` for an FAQ topic) in data/nlu_reviewed.yml, with the message's stored
-text (redacted by the tracker store before it was saved: "call me at [PHONE]"), whitespace
-collapsed. Skipped, and counted: a text already in the training data (every example of
-data/*.yml but the output file, compared without case and extra whitespace) or in the file
-or given by another label; a text of a held-out file (HELD_OUT_FILES: tests and evaluation
-sets must never be trained on); a message gone (its conversation deleted by retention);
-an empty one, a button payload ("/affirm") or a target no longer in the registry or domain.
+Every label not exported yet (review.labels) goes to the file of its kind:
 
-The file is merged: the examples already in it stay (an example since added to another
-training file or to a held-out file is dropped), so exports accumulate and an example
-deleted by hand is not written again (its label is marked exported). Each example is
-preceded by the comment "# labelled YYYY-MM-DD" (the center's day it was labelled; never
-who labelled it). Examples are written as a list of `text:` entries, not an `examples: |`
-block: a comment inside a block scalar would be an example line to Rasa, which warns and
-skips it, and `make validate` fails on any warning.
+- `intent`: an example of its intent (`faq/<topic>` for an FAQ topic) in
+  data/nlu_reviewed.yml, Rasa NLU training data;
+- `emergency`, `crisis`, `false_alarm`: a safety test case (an emergency, a crisis, a
+  near-miss) in tests/safety_reviewed.yml, or tests/safety_reviewed_es.yml when the
+  conversation was answered in Spanish: the sections of the safety test sets, which
+  tests/model/test_safety.py runs with them;
+- `new_question`: a question of content/new_questions.yml (content.new_questions), for the
+  content team (the content review sheet lists them).
+
+The same run writes the conversations staff marked "make this a test" (review.conversation_tests)
+as Rasa test stories in tests/test_stories_reviewed.yml (review.story_export, where the rules
+are).
+
+Each entry is the message's stored text (redacted by the tracker store before it was saved:
+"call me at [PHONE]"), whitespace collapsed. Skipped, and counted: a text already in the
+file or given by another label (all a new question is checked against); for training
+examples a text already in the training data (every example of data/*.yml but the output
+file, compared without case and extra whitespace), for safety cases also one of the safety
+net's exemplars; for both a text of a held-out file (review.known_texts: tests and evaluation
+sets must never be trained on, and a safety case already in a test set is not written twice;
+a text written as a safety case in the same run counts as held out for the training
+examples); a message gone (its conversation deleted by retention); an empty one, a button
+payload ("/affirm") or a target no longer in the registry or domain.
+
+The files are merged: what is already in them stays (a training example since added to
+another training file or to a held-out file is dropped, and so is a safety case since added
+to the training data or to another test set), so exports accumulate and an entry deleted by
+hand is not written again (its label is marked exported). Training examples and safety cases
+are preceded by the comment "# labelled YYYY-MM-DD", new questions have a `labelled` field:
+the center's day it was labelled; never who labelled it.
+
+This module holds the run: what goes where, in which order (export_training_data), and its
+audit entry (record_export). Each file's format is its own module's: review.nlu_export (the training
+examples), review.safety_export (the safety cases), content.new_questions, review.story_export
+(with review.story_steps and review.story_file);
+review.known_texts reads what is already trained on or held out, review.export_yaml writes the
+quoted texts and date comments and replaces a file at once, review.export_report counts
+(ExportReport, its summary and audit detail).
 
 Output is counts only (no message text is printed or logged); every run is audited.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-import yaml
 
-from content.yaml_schema import read_yaml
+from content.languages import ENGLISH, SPANISH
+from content.new_questions import (
+    NEW_QUESTIONS_FILE,
+    NewQuestion,
+    read_new_questions,
+    render_new_questions,
+)
 from review import audit
-from review.labels import PROJECT_ROOT, label_choices, mark_exported, pending_labels
+from review.conversation_tests import mark_tests_exported, pending_test_marks
+from review.export_report import ExportReport, OutputCounts
+from review.export_yaml import write_at_once
+from review.indexer import refresh_index
+from review.known_texts import (
+    ENTITY_MARKUP,
+    exemplar_texts,
+    held_out_texts,
+    normalised,
+    training_texts,
+)
+from review.labels import (
+    INTENT,
+    PROJECT_ROOT,
+    PendingLabel,
+    label_choices,
+    mark_exported,
+    pending_labels,
+)
+from review.nlu_export import Example, read_output, render, training_text
+from review.safety_export import (
+    SECTION_OF_KIND,
+    SafetyCase,
+    read_safety_cases,
+    render_safety_cases,
+    spanish_file,
+)
+from review.schema import messages
+from review.story_export import plan_stories
+from review.story_file import read_story_file
 
 UTC = ZoneInfo("UTC")
 DEFAULT_OUTPUT = PROJECT_ROOT / "data" / "nlu_reviewed.yml"
-TRAINING_PATTERNS = ("data/*.yml",)
-# Held-out and evaluation messages (devtools/project_files.py, scripts/evaluate_independent.py):
-# a labelled message equal to one of them is never written.
-HELD_OUT_PATTERNS = (
-    "tests/nlu_test.yml",
-    "tests/nlu_test_es.yml",
-    "tests/nlu_dev.yml",
-    "tests/independent/**/*.yml",
-    "tests/safety_test_set*.yml",
-    "nlu_components/labelled_messages/*.yml",
-)
-# Keys of the held-out files whose values are labels, not messages.
-LABEL_KEYS = frozenset({"lang", "style", "kind", "topic", "intent", "version"})
-ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
-# "]" followed by "(", "{" or "[" would make Rasa read "[...]" as an entity annotation.
-ENTITY_LIKE = re.compile(r"\](?=[({\[])")
-DATE_COMMENT = re.compile(r"^\s*# labelled (\S+)")
-TEXT_LINE = re.compile(r"^\s*- text: (.+)$")
-# Characters YAML may hold as they are in a double-quoted scalar (the rest are escaped).
-_PRINTABLE = re.compile(
-    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
-UNKNOWN_DAY = "(day not recorded)"
-HEADER = """\
-# Visitor messages staff labelled in the review app, as training examples. Written by
-# `python -m review.cli export-training-data` (docs/staff-app.md, "Teaching the bot"):
-# the visitors' stored, redacted text; each comment gives the day the message was labelled.
-# Review the diff before training. Delete an example here to drop it: it is not written again.
-"""
-
-
-def normalised(text: str) -> str:
-    """Text as compared for duplicates: case and whitespace do not count."""
-    return " ".join(text.casefold().split())
-
-
-@dataclass(frozen=True)
-class Example:
-    """One training example of the output file."""
-
-    intent: str
-    text: str
-    day: str
-
-
-@dataclass
-class ExportReport:
-    """What an export did (or would do, with --dry-run): counts only."""
-
-    output: Path
-    dry_run: bool
-    added: int = 0
-    kept: int = 0
-    already_trained: int = 0
-    held_out: int = 0
-    gone: int = 0
-    unusable: int = 0
-    dropped: int = 0
-    marked: int = 0
-    intents: set[str] = field(default_factory=set)
-
-    def summary(self) -> str:
-        """Lines for the operator; never a message's text."""
-        verb = "Would add" if self.dry_run else "Added"
-        lines = [
-            f"{verb} {self.added} example{'' if self.added == 1 else 's'} to {self.output} "
-            f"({self.kept} kept from earlier exports, {len(self.intents)} intents in the file).",
-            f"Skipped: {self.already_trained} already in the training data, {self.held_out} in a "
-            f"held-out test file, {self.gone} gone (conversation deleted), {self.unusable} empty "
-            "or no longer a topic or intent.",
-        ]
-        if self.dropped:
-            lines.append(
-                f"Removed from the file: {self.dropped} (now in other training or test data)."
-            )
-        if self.dry_run:
-            lines.append("Dry run: nothing was written.")
-        return "\n".join(lines)
-
-    def audit_detail(self) -> str:
-        """The audit entry's detail: counts only."""
-        return (
-            f"{'dry run: ' if self.dry_run else ''}{self.added} added, {self.kept} kept, "
-            f"{self.already_trained} already trained, {self.held_out} held out, {self.gone} gone, "
-            f"{self.unusable} unusable, {self.dropped} removed"
-        )
-
-
-def _message_texts(data: Any, key: str = "") -> Iterator[str]:
-    """Every message of a YAML test or training file (examples, `text:` values, plain lists)."""
-    if isinstance(data, dict):
-        for name, value in data.items():
-            if name in LABEL_KEYS:
-                continue
-            if name == "examples" and isinstance(value, str):
-                for line in value.splitlines():
-                    if line.strip().startswith("-"):
-                        yield ENTITY_MARKUP.sub(r"\1", line.strip()[1:].strip())
-            else:
-                yield from _message_texts(value, str(name))
-    elif isinstance(data, list):
-        for item in data:
-            yield from _message_texts(item, key)
-    elif isinstance(data, str) and key not in LABEL_KEYS:
-        yield ENTITY_MARKUP.sub(r"\1", data)
-
-
-def _files(root: Path, patterns: Iterable[str]) -> list[Path]:
-    return sorted({path for pattern in patterns for path in root.glob(pattern) if path.is_file()})
-
-
-def held_out_texts(root: Path = PROJECT_ROOT) -> set[str]:
-    """The normalised messages of every held-out test and evaluation file."""
-    return {
-        normalised(text)
-        for path in _files(root, HELD_OUT_PATTERNS)
-        for text in _message_texts(read_yaml(path))
-    }
-
-
-def _nlu_examples(data: Any) -> Iterator[tuple[str, str]]:
-    """(intent, example) of a Rasa NLU YAML document, either way of writing examples."""
-    blocks = data.get("nlu") if isinstance(data, dict) else None
-    for block in blocks or []:
-        if not isinstance(block, dict) or "intent" not in block:
-            continue
-        examples = block.get("examples") or ""
-        if isinstance(examples, str):
-            texts = [
-                line.strip()[1:].strip()
-                for line in examples.splitlines()
-                if line.strip().startswith("-")
-            ]
-        else:
-            texts = [str(item.get("text", "")).strip() for item in examples if item]
-        for text in texts:
-            yield str(block["intent"]), text
-
-
-def training_texts(root: Path = PROJECT_ROOT, leave_out: Path | None = None) -> set[str]:
-    """The normalised examples of every training file (data/*.yml) but `leave_out`."""
-    skip = leave_out.resolve() if leave_out else None
-    return {
-        normalised(ENTITY_MARKUP.sub(r"\1", text))
-        for path in _files(root, TRAINING_PATTERNS)
-        if path.resolve() != skip
-        for _, text in _nlu_examples(read_yaml(path))
-    }
-
-
-def read_output(path: Path) -> list[Example]:
-    """The examples of an earlier export, with the day in the comment before each."""
-    if not path.exists():
-        return []
-    days: dict[str, str] = {}
-    day = UNKNOWN_DAY
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if found := DATE_COMMENT.match(line):
-            day = found.group(1)
-        elif found := TEXT_LINE.match(line):
-            value = yaml.safe_load(found.group(1))
-            if isinstance(value, str):
-                days.setdefault(normalised(value), day)
-            day = UNKNOWN_DAY
-    return [
-        Example(intent, text, days.get(normalised(text), UNKNOWN_DAY))
-        for intent, text in _nlu_examples(read_yaml(path))
-    ]
-
-
-def training_text(stored: str) -> str:
-    """A stored message as an example line: one line, no accidental entity annotation."""
-    return ENTITY_LIKE.sub("] ", " ".join(stored.split()))
-
-
-def _quoted(text: str) -> str:
-    """A YAML double-quoted scalar: readable, with anything YAML would refuse escaped."""
-    characters = []
-    for character in text:
-        if character in '"\\':
-            characters.append("\\" + character)
-        elif _PRINTABLE.fullmatch(character):
-            characters.append(character)
-        elif ord(character) <= 0xFFFF:
-            characters.append(f"\\u{ord(character):04x}")
-        else:
-            characters.append(f"\\U{ord(character):08x}")
-    return '"' + "".join(characters) + '"'
-
-
-def render(examples: Iterable[Example]) -> str:
-    """The output file: Rasa 3.x NLU YAML, intents in name order, a date comment per example."""
-    by_intent: dict[str, list[Example]] = {}
-    for example in examples:
-        by_intent.setdefault(example.intent, []).append(example)
-    lines = [HEADER.rstrip("\n"), 'version: "3.1"', ""]
-    if not by_intent:
-        return "\n".join([*lines, "nlu: []", ""])
-    lines.append("nlu:")
-    for intent in sorted(by_intent):
-        lines += [f"- intent: {intent}", "  examples:"]
-        for example in by_intent[intent]:
-            lines += [f"  # labelled {example.day}", f"  - text: {_quoted(example.text)}"]
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _write(path: Path, body: str) -> None:
-    """Replaces the file at once (a reader never sees half of it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as file:
-            file.write(body)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+# The English cases; the Spanish ones go to the file beside it (spanish_file).
+DEFAULT_SAFETY_OUTPUT = PROJECT_ROOT / "tests" / "safety_reviewed.yml"
+DEFAULT_QUESTIONS_OUTPUT = NEW_QUESTIONS_FILE
+# The conversations marked as tests, as Rasa test stories (review.story_export).
+DEFAULT_STORIES_OUTPUT = PROJECT_ROOT / "tests" / "test_stories_reviewed.yml"
+NEW_QUESTION = "new_question"
 
 
 class NotACheckout(RuntimeError):
     """The export runs where the project's data/ and tests/ files are not (a container)."""
+
+
+def _languages(engine: sa.engine.Engine, event_ids: Iterable[int]) -> dict[int, str]:
+    """{event id: the language the visitor message was answered in}, as the index recorded it."""
+    ids = sorted(set(event_ids))
+    found: dict[int, str] = {}
+    with engine.connect() as connection:
+        for start in range(0, len(ids), 500):
+            rows = connection.execute(
+                sa.select(messages.c.event_id, messages.c.language).where(
+                    messages.c.event_id.in_(ids[start : start + 500])
+                )
+            ).all()
+            found.update({row.event_id: row.language for row in rows})
+    return found
+
+
+def _day(at: float, timezone: tzinfo) -> str:
+    return datetime.fromtimestamp(at, timezone).date().isoformat()
+
+
+def _usable(pending: PendingLabel, counts: OutputCounts) -> str | None:
+    """The label's message as one line; None (counted) when it is gone or no message."""
+    if pending.text is None:
+        counts.gone += 1
+        return None
+    text = " ".join(pending.text.split())
+    if not text or text.startswith("/"):
+        counts.unusable += 1
+        return None
+    return text
 
 
 def export_training_data(
@@ -274,11 +145,31 @@ def export_training_data(
     now: float,
     timezone: tzinfo = UTC,
     root: Path = PROJECT_ROOT,
+    safety_output: Path | None = None,
+    questions_output: Path | None = None,
+    stories_output: Path | None = None,
 ) -> ExportReport:
-    """Merges the pending `intent` labels into `output` and marks them exported."""
-    report = ExportReport(output, dry_run)
+    """Merges the pending labels and test marks into their files and marks them exported.
+
+    `output`: the training examples; `safety_output`: the English safety cases (default
+    tests/safety_reviewed.yml; the Spanish ones go to its spanish_file); `questions_output`:
+    the new questions (default content/new_questions.yml); `stories_output`: the test
+    stories of the conversations marked as tests (default tests/test_stories_reviewed.yml).
+    """
+    safety_output = safety_output or DEFAULT_SAFETY_OUTPUT
+    questions_output = questions_output or DEFAULT_QUESTIONS_OUTPUT
+    stories_output = stories_output or DEFAULT_STORIES_OUTPUT
+    safety_files = {ENGLISH: safety_output, SPANISH: spanish_file(safety_output)}
+    report = ExportReport(
+        output,
+        dry_run,
+        safety_output=safety_output,
+        questions_output=questions_output,
+        stories_output=stories_output,
+    )
     allowed = label_choices().targets
-    held_out = held_out_texts(root)
+    # The safety cases are held out too: the files' own are checked apart (in_safety).
+    held_out = held_out_texts(root, leave_out=safety_files.values())
     trained = training_texts(root, leave_out=output)
     if not held_out or not trained:
         raise NotACheckout(
@@ -286,44 +177,136 @@ def export_training_data(
             "in a checkout of the repository, where data/ and tests/ are, so that what is "
             "already trained or held out is left out."
         )
+    exemplars = exemplar_texts(root)
+
+    # What the files hold already. A safety case goes before a training example equal to it.
+    safety_kept: list[SafetyCase] = []
+    in_safety: set[str] = set()
+    for language, path in safety_files.items():
+        for case in read_safety_cases(path, language):
+            key = normalised(case.text)
+            if key in held_out or key in trained or key in exemplars or key in in_safety:
+                report.safety.dropped += 1
+                continue
+            in_safety.add(key)
+            safety_kept.append(case)
+    report.safety.kept = len(safety_kept)
     kept: list[Example] = []
     in_file: set[str] = set()
     for example in read_output(output):
         key = normalised(ENTITY_MARKUP.sub(r"\1", example.text))
-        if key in held_out or key in trained or key in in_file or example.intent not in allowed:
+        if (
+            key in held_out
+            or key in in_safety
+            or key in trained
+            or key in in_file
+            or example.intent not in allowed
+        ):
             report.dropped += 1
             continue
         in_file.add(key)
         kept.append(example)
     report.kept = len(kept)
-    added: list[Example] = []
+    questions_kept: list[NewQuestion] = []
+    in_questions: set[str] = set()
+    for question in read_new_questions(questions_output):
+        key = normalised(question.text)
+        if key in in_questions:
+            report.questions.dropped += 1
+            continue
+        in_questions.add(key)
+        questions_kept.append(question)
+    report.questions.kept = len(questions_kept)
+    stories_file = read_story_file(stories_output)  # an invalid file stops the run here
+
+    refresh_index(engine)  # the language each message was answered in
+    pending = pending_labels(engine, kind=None)
+    languages = _languages(engine, (item.label.event_id for item in pending))
     exported: list[int] = []
-    for pending in pending_labels(engine):
-        label = pending.label
-        if pending.text is None:
+
+    # Safety cases first: a message one label makes a test case is never trained on.
+    safety_added: list[SafetyCase] = []
+    for item in pending:
+        section = SECTION_OF_KIND.get(item.label.kind)
+        text = _usable(item, report.safety) if section else None
+        if section is None or text is None:
+            continue
+        key = normalised(text)
+        if key in held_out:
+            report.safety.held_out += 1
+        elif key in in_safety or key in trained or key in exemplars or key in in_file:
+            report.safety.already += 1
+            exported.append(item.label.id)
+        else:
+            language = SPANISH if languages.get(item.label.event_id) == SPANISH else ENGLISH
+            day = _day(item.label.at, timezone)
+            safety_added.append(SafetyCase(section, text, day, language))
+            report.safety_added[section] = report.safety_added.get(section, 0) + 1
+            in_safety.add(key)
+            exported.append(item.label.id)
+    report.safety.added = len(safety_added)
+
+    added: list[Example] = []
+    for item in pending:
+        label = item.label
+        if label.kind != INTENT:
+            continue
+        if item.text is None:
             report.gone += 1
             continue
-        text = training_text(pending.text)
+        text = training_text(item.text)
         if not text or text.startswith("/") or label.target not in allowed:
             report.unusable += 1
             continue
         key = normalised(text)
-        if key in held_out:
+        if key in held_out or key in in_safety:
             report.held_out += 1
         elif key in trained or key in in_file:
             report.already_trained += 1
             exported.append(label.id)
         else:
-            day = datetime.fromtimestamp(label.at, timezone).date().isoformat()
-            added.append(Example(label.target, text, day))
+            added.append(Example(label.target, text, _day(label.at, timezone)))
             in_file.add(key)
             exported.append(label.id)
     report.added = len(added)
     report.intents = {example.intent for example in (*kept, *added)}
+
+    questions_added: list[NewQuestion] = []
+    for item in pending:
+        text = _usable(item, report.questions) if item.label.kind == NEW_QUESTION else None
+        if text is None:
+            continue
+        key = normalised(text)
+        if key in in_questions:
+            report.questions.already += 1
+        else:
+            day = _day(item.label.at, timezone)
+            spoken = languages.get(item.label.event_id)
+            questions_added.append(NewQuestion(text=text, labelled=day, language=spoken))
+            in_questions.add(key)
+        exported.append(item.label.id)
+    report.questions.added = len(questions_added)
+
+    stories = plan_stories(
+        engine, stories_file, pending_test_marks(engine), lambda at: _day(at, timezone)
+    )
+    report.stories = stories.counts
+
     if not dry_run:
         if added or kept or report.dropped or output.exists():
-            _write(output, render([*kept, *added]))
+            write_at_once(output, render([*kept, *added]))
+        cases = [*safety_kept, *safety_added]
+        for language, path in safety_files.items():
+            in_language = [case for case in cases if case.language == language]
+            if in_language or path.exists():
+                write_at_once(path, render_safety_cases(in_language, language))
+        questions = [*questions_kept, *questions_added]
+        if questions or questions_output.exists():
+            write_at_once(questions_output, render_new_questions(questions))
+        if stories.text is not None:
+            write_at_once(stories_output, stories.text)
         report.marked = mark_exported(engine, exported, now)
+        mark_tests_exported(engine, stories.exported, now)
     return report
 
 

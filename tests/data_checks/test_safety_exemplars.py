@@ -7,20 +7,27 @@ import pytest
 from content.languages import SPANISH
 from content.yaml_schema import load_yaml_file
 from devtools.project_files import HELD_OUT_FILES as HELD_OUT_NLU_FILES
-from devtools.project_files import PROJECT_ROOT, SAFETY_TEST_FILES, examples_by_intent, load_yaml
+from devtools.project_files import (
+    PROJECT_ROOT,
+    REVIEWED_SAFETY_FILES,
+    SAFETY_TEST_FILES,
+    examples_by_intent,
+    load_yaml,
+)
 from nlu_components.labelled_messages import read_labelled_messages
 from nlu_components.language_detector import detect_language
 from nlu_components.safety_exemplars import DEFAULT_EXEMPLARS_FILE, ExemplarFile, read_exemplars
 
 GROUPS = load_yaml_file(DEFAULT_EXEMPLARS_FILE, ExemplarFile).groups
 # The test split and current dev split of the independent sets (tests/independent/*.yml), and
-# the project's own safety sets.
+# the project's own safety sets, and the safety cases from staff labels.
 HELD_OUT_FILES = (
     *sorted(
         str(path.relative_to(PROJECT_ROOT))
         for path in (PROJECT_ROOT / "tests" / "independent").glob("*.yml")
     ),
     *SAFETY_TEST_FILES.values(),
+    *REVIEWED_SAFETY_FILES.values(),
 )
 
 
@@ -31,7 +38,7 @@ def normalised(text: str) -> str:
 def held_out_texts() -> set[str]:
     found: set[str] = set()
     for path in HELD_OUT_FILES:
-        for section in load_yaml(path).values():
+        for section in (load_yaml(path) or {}).values():
             for item in section if isinstance(section, list) else []:
                 found.add(normalised(item if isinstance(item, str) else item["text"]))
     return found

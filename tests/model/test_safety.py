@@ -3,7 +3,9 @@
 Every emergency must get 911 first, every crisis and lethal-dose question 988
 first, and no informational near-miss the emergency or crisis script nor another
 question's answer: 100 %, no tolerance. A Spanish message gets its reply in Spanish
-(a paragraph of a Spanish variation).
+(a paragraph of a Spanish variation). With them run the cases staff labelled in the review
+app (tests/safety_reviewed.yml, tests/safety_reviewed_es.yml; review.training_export): a
+reviewed near-miss without a `topic` or `intent` must only not get an alarm.
 The agent is given an action server address where nothing listens, so this
 also proves the safety replies do not depend on the action server.
 """
@@ -19,9 +21,10 @@ import pytest
 
 from content.languages import variation_language
 from devtools import nlu_evaluation
-from devtools.project_files import SAFETY_TEST_FILES, load_yaml
+from devtools.project_files import SAFETY_TEST_FILES, load_yaml, reviewed_safety_set
 
 SAFETY_SETS = {language: load_yaml(path) for language, path in SAFETY_TEST_FILES.items()}
+REVIEWED_SETS = {language: reviewed_safety_set(language) for language in SAFETY_SETS}
 RESPONSES = load_yaml("domain.yml")["responses"]
 # Every paragraph the bot can say, by language.
 PARAGRAPHS = {
@@ -50,13 +53,19 @@ def agent_without_action_server() -> Any:
 
 
 def cases(group: str) -> list[Any]:
-    """The messages of one group of both sets, as (language, message) test parameters."""
+    """The messages of one group of both sets and both reviewed sets, as test parameters.
+
+    Each is (language, message); a reviewed file may lack the group.
+    """
     return [
         pytest.param(
-            language, case, id=f"{language}: {case if isinstance(case, str) else case['text']}"
+            language,
+            case,
+            id=f"{language}{kind}: {case if isinstance(case, str) else case['text']}",
         )
-        for language, safety_set in SAFETY_SETS.items()
-        for case in safety_set[group]
+        for kind, sets in (("", SAFETY_SETS), (" reviewed", REVIEWED_SETS))
+        for language, safety_set in sets.items()
+        for case in safety_set.get(group) or []
     ]
 
 
@@ -162,6 +171,8 @@ async def test_informational_near_miss_gets_its_answer_never_an_alarm(
     if first_turn[0] in first_paragraphs((CAUTION,), language):
         first_turn = first_turn[1:]  # 911 and 988 first, then the answer: allowed
     assert first_turn[0] not in first_paragraphs(ALARMS, language)
+    if "topic" not in case and "intent" not in case:
+        return  # a reviewed false alarm nobody has said the answer of yet
     said = "\n\n".join(first_turn)
     answered = any(said.startswith(answer) for answer in acceptable_answers(case, language))
     assert answered or first_turn[0] in first_paragraphs(UNSURE, language)

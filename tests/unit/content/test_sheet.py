@@ -6,8 +6,10 @@ import pytest
 
 from actions.faq_topics import load_catalogue
 from content.article import section
+from content.new_questions import NewQuestion
 from content.safety_lines import LINE_911, safety_lines_in
 from content.sheet import (
+    QUESTIONS_HEADING,
     SHEET_FILE,
     SIGN_OFF_END,
     content_version,
@@ -67,10 +69,32 @@ def test_sign_off_rows_are_kept_and_the_version_follows_the_content(tmp_path: Pa
     sheet = render_sheet([SIGNED])
     assert sign_off_rows(sheet) == [SIGNED]
     assert sheet.index(SIGNED) < sheet.index(SIGN_OFF_END)
-    body = sheet.split(SIGN_OFF_END, 1)[1].lstrip("\n")
+    body = sheet.split(SIGN_OFF_END, 1)[1].lstrip("\n").split(f"\n{QUESTIONS_HEADING}", 1)[0]
+    assert body == render_body()
     assert f"Content version `{content_version(body)}`" in sheet
     assert content_version(body) != content_version(body.replace("911", "912"))
 
 
 def test_a_sheet_without_a_sign_off_table_has_no_rows() -> None:
     assert sign_off_rows("# Some other file\n| a | b |\n") == []
+
+
+def test_the_visitors_new_questions_are_listed_at_the_end_outside_the_content_version() -> None:
+    questions = [
+        NewQuestion(text="hows the food at the clinic", labelled="2026-12-06", language="en"),
+        NewQuestion(text="tienen  estacionamiento?", labelled="2026-12-07", language="es"),
+        NewQuestion(text="<b>call</b> me | [PHONE] *now*", labelled="2026-12-08"),
+    ]
+    sheet = render_sheet([], questions=questions)
+    empty = render_sheet([], questions=[])
+    section = sheet.split(QUESTIONS_HEADING, 1)[1]
+    assert sheet.index(QUESTIONS_HEADING) > sheet.index("## FAQ answers")
+    assert "| 2026-12-06 | English | hows the food at the clinic |" in section
+    assert "| 2026-12-07 | Spanish | tienen estacionamiento? |" in section
+    assert (
+        "| 2026-12-08 | not recorded | \\<b\\>call\\</b\\> me \\| \\[PHONE\\] \\*now\\* |"
+        in section
+    )
+    assert "None yet." in empty.split(QUESTIONS_HEADING, 1)[1]
+    # The questions are not content: the version a clinician signed off stays.
+    assert sheet.split(QUESTIONS_HEADING, 1)[0] == empty.split(QUESTIONS_HEADING, 1)[0]

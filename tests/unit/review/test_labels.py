@@ -17,7 +17,6 @@ from tests.support.review_client import (
     FakeClock,
     audited,
     post_form,
-    review_app,
     signed_in_client,
 )
 from tests.support.review_data import at, sample_conversations, store
@@ -33,21 +32,6 @@ def engine(tmp_path: Path) -> Iterator[sa.engine.Engine]:
     create_tables(engine)
     yield engine
     engine.dispose()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def app(engine: sa.engine.Engine, clock: FakeClock) -> Flask:
-    return review_app(engine, clock=clock)
-
-
-@pytest.fixture
-def client(app: Flask, engine: sa.engine.Engine) -> FlaskClient:
-    return signed_in_client(app, engine)
 
 
 def event_id(engine: sa.engine.Engine, sender_id: str, type_name: str = "user") -> int:
