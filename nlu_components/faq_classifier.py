@@ -41,26 +41,19 @@ from sklearn.linear_model import LogisticRegression
 from nlu_components.faq_neighbours import training_label
 from nlu_components.labelled_messages import (
     NO_ANSWER,
-    message_files,
+    configured_files,
     messages_digest,
     read_labelled_questions,
 )
 from nlu_components.question_sentences import question_of
-from nlu_components.sentence_encoder import DIMENSIONS, encode, encode_all, one_blas_thread
-from nlu_components.sentence_featurizer import sentence_vector, sentence_vectors
+from nlu_components.sentence_encoder import DIMENSIONS, encode_all, one_blas_thread
+from nlu_components.sentence_featurizer import question_vector, sentence_vector, sentence_vectors
 from nlu_components.typed_text import typed_text
 
 logger = logging.getLogger(__name__)
 
 CLASSIFIER_KEY = "faq_classifier"
 VECTORS_FILE = "faq_classifier.npz"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def labelled_questions_directory(config: Dict[str, Any]) -> Path | None:
-    """The directory of labelled messages of the config (None: none), from the project's root."""
-    path = config.get("labelled_messages")
-    return PROJECT_ROOT / path if path else None
 
 
 def labelled_question_vectors(files: Sequence[Path]) -> tuple[np.ndarray, List[str]]:
@@ -92,7 +85,7 @@ class FaqClassifier(GraphComponent):
     ) -> None:
         """Keeps the fitted classifier (none before training)."""
         self.c = float(config["c"])
-        self.labelled_files = message_files(labelled_questions_directory(config))
+        self.labelled_files = configured_files(config)
         self._model_storage = model_storage
         self._resource = resource
         self.model = model
@@ -206,8 +199,7 @@ class FaqClassifier(GraphComponent):
                 text = typed_text(message)
                 if text is None:
                     continue  # button payloads are already exact
-                question = question_of(text)
-                found = self.guess(sentence_vector(message), encode(question) if question else None)
+                found = self.guess(sentence_vector(message), question_vector(message, text))
                 if found:
                     message.set(CLASSIFIER_KEY, found, add_to_output=True)
         return messages

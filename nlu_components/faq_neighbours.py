@@ -30,9 +30,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.question_sentences import question_of
-from nlu_components.sentence_encoder import DIMENSIONS, encode, one_blas_thread
-from nlu_components.sentence_featurizer import sentence_vector, sentence_vectors
+from nlu_components.sentence_encoder import DIMENSIONS, one_blas_thread
+from nlu_components.sentence_featurizer import question_vector, sentence_vector, sentence_vectors
 from nlu_components.typed_text import typed_text
 
 NEIGHBOURS_KEY = "faq_neighbours"
@@ -137,10 +136,10 @@ class FaqNeighbours(GraphComponent):
                 if text is None:
                     continue  # button payloads are already exact
                 found = self.vote(sentence_vector(message))
-                question = question_of(text)
-                if found and question:
+                question = question_vector(message, text) if found else None
+                if found and question is not None:
                     # a long story's question alone: "... Is klonopin actually addictive?"
-                    found["question_label"] = (self.vote(encode(question)) or {}).get("label")
+                    found["question_label"] = (self.vote(question) or {}).get("label")
                 if found:
                     message.set(NEIGHBOURS_KEY, found, add_to_output=True)
         return messages

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Dict, List, Literal, Sequence, Tuple
+from typing import Any, Dict, List, Literal, Sequence, Tuple
 
 from content.yaml_schema import SchemaModel, Text, load_yaml_file
 from nlu_components.safety_exemplars import INFORMATIONAL, Exemplar
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DIRECTORY = Path(__file__).with_name("labelled_messages")
 # The label of a question the article does not answer.
 NO_ANSWER = "none"
@@ -72,6 +73,12 @@ class LabelledFile(SchemaModel):
 def message_files(directory: Path | None) -> List[Path]:
     """The directory's files, in a fixed order (none without a directory)."""
     return sorted(directory.glob("*.yml")) if directory and directory.is_dir() else []
+
+
+def configured_files(config: Dict[str, Any]) -> List[Path]:
+    """The files of a component's `labelled_messages` directory, from the project's root."""
+    path = config.get("labelled_messages")
+    return message_files(PROJECT_ROOT / path if path else None)
 
 
 def read_message_files(files: Sequence[Path]) -> List[Exemplar]:

@@ -56,7 +56,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from content.languages import SPANISH
 from content.safety_intents import EMERGENCY_INTENT, EXTRA_DOSE_INTENT
 from nlu_components.dose_question_guard import DOSE_INTENT, GUARD_KEY, DoseQuestionGuard
-from nlu_components.labelled_messages import message_files, messages_digest, read_message_files
+from nlu_components.labelled_messages import configured_files, messages_digest, read_message_files
 from nlu_components.language_detector import language_of
 from nlu_components.pattern_router import set_intent
 from nlu_components.response_confidence_gate import GATE_KEY as RESPONSE_GATE_KEY
@@ -88,19 +88,12 @@ NOT_UNDERSTOOD_INTENTS = DoseQuestionGuard.UNSURE_INTENTS | {"out_of_scope"}
 # The intents whose reply is a safety script: no caution line before it.
 ROUTED_INTENTS = frozenset(URGENCY)
 TRAINING_VECTORS_FILE = "training_examples.npz"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def exemplars_file(config: Dict[str, Any]) -> Path:
     """The exemplar file of the config (None: the project's)."""
     path = config.get("exemplars_file")
     return Path(path) if path else DEFAULT_EXEMPLARS_FILE
-
-
-def labelled_messages_directory(config: Dict[str, Any]) -> Path | None:
-    """The directory of labelled messages of the config (None: none), from the project's root."""
-    path = config.get("labelled_messages")
-    return PROJECT_ROOT / path if path else None
 
 
 def urgency(intent: str | None) -> int:
@@ -170,7 +163,7 @@ class SemanticSafetyNet(GraphComponent):
             if exemplar_vectors is None
             else ExemplarBank(read_exemplars(self.exemplars_file), exemplar_vectors)
         )
-        self.labelled_files = message_files(labelled_messages_directory(config))
+        self.labelled_files = configured_files(config)
         self.labelled = ExemplarBank(read_message_files(self.labelled_files), labelled_vectors)
         self.bank = exemplars.extended(self.labelled.exemplars, self.labelled.vectors)
         self.exemplar_vectors = exemplars.vectors
@@ -224,7 +217,7 @@ class SemanticSafetyNet(GraphComponent):
             if str(stored.get("exemplars_sha256", "")) == exemplars_digest(exemplars_file(config)):
                 exemplar_vectors = np.asarray(stored["exemplar_vectors"], dtype=np.float32)
             labelled_vectors = None
-            files = message_files(labelled_messages_directory(config))
+            files = configured_files(config)
             if str(stored.get("labelled_sha256", "")) == messages_digest(files):
                 labelled_vectors = np.asarray(stored["labelled_vectors"], dtype=np.float32)
         return cls(

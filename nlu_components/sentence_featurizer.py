@@ -24,9 +24,12 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu_components.question_sentences import question_of
 from nlu_components.sentence_encoder import DIMENSIONS, ENCODER_DISTRIBUTION, encode
 
 ALIAS = "sentence_encoder"
+# Where question_vector keeps a message's question-sentence vector (not in the parse data).
+QUESTION_VECTOR = "question_sentence_vector"
 ENCODER_VERSION = metadata.version(ENCODER_DISTRIBUTION)
 
 
@@ -36,6 +39,22 @@ def sentence_vector(message: Message) -> np.ndarray:
     if sentence is not None and sentence.features.shape[-1] == DIMENSIONS:
         return np.asarray(sentence.features, dtype=np.float32).reshape(-1)
     return encode(message.get(TEXT))
+
+
+def question_vector(message: Message, text: str) -> np.ndarray | None:
+    """The vector of a long message's question sentence (question_sentences.py), or None.
+
+    Encoded once per message, by whichever component asks first (FaqNeighbours,
+    FaqClassifier), and kept on the message outside the parse data.
+    """
+    question = question_of(text)
+    if question is None:
+        return None
+    vector = message.get(QUESTION_VECTOR)
+    if vector is None:
+        vector = encode(question)
+        message.set(QUESTION_VECTOR, vector)
+    return np.asarray(vector, dtype=np.float32)
 
 
 def sentence_vectors(messages: List[Message]) -> np.ndarray:

@@ -34,11 +34,10 @@ from flask.testing import FlaskClient
 from devtools.conversation_events import visitor
 from devtools.reviewed_evaluation import report_lines, reviewed_cases, score
 from review import labels, training_export
-from review.schema import create_tables
 from review.schema import labels as label_table
 from review.schema import messages as indexed_messages
 from tests.support.review_client import post_form, review_app, signed_in_client
-from tests.support.review_data import bot, stored_database
+from tests.support.review_data import bot, review_database
 
 # As the redacting tracker store leaves it: the phone number replaced by [PHONE].
 MESSAGE = "could the intake nurse ring me on [PHONE] after work"
@@ -175,9 +174,7 @@ def engine(before: dict[str, Any], tmp_path: Path) -> Iterator[sa.engine.Engine]
         bot("To start treatment, talk to our intake team.", START + 1, "utter_request_intake"),
     ]
     url = f"sqlite:///{tmp_path / 'conversations.db'}"
-    for engine in stored_database(url, {SENDER: conversation}):
-        create_tables(engine)
-        yield engine
+    yield from review_database(url, {SENDER: conversation})
 
 
 @pytest.fixture

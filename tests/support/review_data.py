@@ -195,3 +195,14 @@ def stored_database(
     store(database_url, conversations)
     yield engine
     engine.dispose()
+
+
+def review_database(
+    database_url: str, conversations: Mapping[str, Sequence[Event]]
+) -> Iterator[sa.engine.Engine]:
+    """The same, with the staff app's tables (labels, marks, audit log) created too."""
+    from review.schema import create_tables
+
+    for engine in stored_database(database_url, conversations):
+        create_tables(engine)
+        yield engine

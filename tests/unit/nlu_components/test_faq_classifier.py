@@ -9,6 +9,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.faq_classifier import CLASSIFIER_KEY, FaqClassifier
+from tests.support.nlu_training import training_data as inline_training_data
 
 TRAINING = [
     ("how long do withdrawal symptoms last", "faq", "faq/withdrawal_symptoms"),
@@ -27,13 +28,7 @@ STORY = (
 
 
 def training_data() -> TrainingData:
-    examples = []
-    for text, intent, answer in TRAINING:
-        data = {"text": text, "intent": intent}
-        if answer:
-            data["intent_response_key"] = answer
-        examples.append(Message(data=data))
-    return TrainingData(training_examples=examples)
+    return inline_training_data(TRAINING)
 
 
 def write_labelled(directory: Path, questions: list[dict[str, str]]) -> None:
@@ -82,7 +77,7 @@ def test_a_button_payload_is_not_classified(
 
 
 def test_labelled_questions_teach_it_and_an_unknown_topic_is_left_out(
-    storage: LocalModelStorage, context: ExecutionContext, tmp_path: Path, monkeypatch
+    storage: LocalModelStorage, context: ExecutionContext, tmp_path: Path
 ) -> None:
     directory = tmp_path / "labelled"
     write_labelled(
@@ -97,8 +92,7 @@ def test_labelled_questions_teach_it_and_an_unknown_topic_is_left_out(
             {"text": "what colour is the pill", "lang": "en", "topic": "renamed_topic"},
         ],
     )
-    monkeypatch.setattr("nlu_components.faq_classifier.PROJECT_ROOT", tmp_path)
-    classifier = trained(storage, context, labelled_messages="labelled")
+    classifier = trained(storage, context, labelled_messages=str(directory))
 
     assert classifier.model is not None
     assert set(classifier.model.classes_) == {
@@ -123,17 +117,16 @@ def test_the_loaded_classifier_answers_as_the_trained_one(
 
 
 def test_changed_labelled_questions_are_fitted_again_on_load(
-    storage: LocalModelStorage, context: ExecutionContext, tmp_path: Path, monkeypatch
+    storage: LocalModelStorage, context: ExecutionContext, tmp_path: Path
 ) -> None:
     directory = tmp_path / "labelled"
     write_labelled(directory, [{"text": "detox for benzos", "lang": "en", "topic": "detox"}])
-    monkeypatch.setattr("nlu_components.faq_classifier.PROJECT_ROOT", tmp_path)
-    trained(storage, context, labelled_messages="labelled")
+    trained(storage, context, labelled_messages=str(directory))
     write_labelled(
         directory,
         [{"text": "can my aunt bring klonopin to mexico", "lang": "en", "topic": "none"}],
     )
-    config = {**FaqClassifier.get_default_config(), "labelled_messages": "labelled"}
+    config = {**FaqClassifier.get_default_config(), "labelled_messages": str(directory)}
 
     loaded = FaqClassifier.load(config, storage, Resource("c"), context)
 

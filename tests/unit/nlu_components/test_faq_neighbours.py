@@ -8,6 +8,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.faq_neighbours import NEIGHBOURS_KEY, FaqNeighbours
+from tests.support.nlu_training import training_data as inline_training_data
 
 TRAINING = [
     ("how long do withdrawal symptoms last", "faq", "faq/withdrawal_symptoms"),
@@ -20,13 +21,7 @@ TRAINING = [
 
 
 def training_data() -> TrainingData:
-    examples = []
-    for text, intent, answer in TRAINING:
-        data = {"text": text, "intent": intent}
-        if answer:
-            data["intent_response_key"] = answer
-        examples.append(Message(data=data))
-    return TrainingData(training_examples=examples)
+    return inline_training_data(TRAINING)
 
 
 @pytest.fixture

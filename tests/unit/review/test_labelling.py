@@ -20,13 +20,13 @@ from flask.testing import FlaskClient
 
 from review import labelling, labels
 from review.app import UNANSWERED_LIMIT
-from review.schema import create_tables, events
+from review.schema import events
 from tests.support.review_client import (
     FakeClock,
     audited,
     post_form,
 )
-from tests.support.review_data import bot, stored_database, visitor
+from tests.support.review_data import bot, review_database, visitor
 
 REPORT = "/unanswered?days=30"
 ANA = "ana@center.example"
@@ -64,9 +64,7 @@ def conversations() -> dict[str, list[Any]]:
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[sa.engine.Engine]:
-    for engine in stored_database(database_url, conversations()):
-        create_tables(engine)
-        yield engine
+    yield from review_database(database_url, conversations())
 
 
 def visitor_events(engine: sa.engine.Engine) -> dict[str, tuple[str, int]]:

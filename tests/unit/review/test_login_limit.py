@@ -44,11 +44,6 @@ def engine(database_url: str) -> Iterator[sa.engine.Engine]:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def app(engine: sa.engine.Engine, clock: FakeClock) -> Flask:
     app = review_app(engine, clock=clock)
     settings = app.extensions["review_settings"]

@@ -23,14 +23,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from review import conversation_tests, labels, story_export, training_export
-from review.schema import create_tables, events, marked_tests
+from review.schema import events, marked_tests
 from tests.support.review_client import (
     FakeClock,
     audited,
     post_form,
     signed_in_client,
 )
-from tests.support.review_data import action, bot, stored_database, visitor
+from tests.support.review_data import action, bot, review_database, visitor
 
 STAFF = "ana@center.example"
 ADMIN = "lee@center.example"
@@ -60,9 +60,7 @@ def conversations() -> dict[str, list[Any]]:
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[sa.engine.Engine]:
-    for engine in stored_database(database_url, conversations()):
-        create_tables(engine)
-        yield engine
+    yield from review_database(database_url, conversations())
 
 
 @pytest.fixture

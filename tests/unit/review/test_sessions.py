@@ -38,16 +38,6 @@ def engine(database_url: str) -> Iterator[sa.engine.Engine]:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def app(engine: sa.engine.Engine, clock: FakeClock) -> Flask:
-    return review_app(engine, clock=clock)
-
-
-@pytest.fixture
 def client(app: Flask, engine: sa.engine.Engine) -> FlaskClient:
     return signed_in_client(app, engine, EMAIL)
 

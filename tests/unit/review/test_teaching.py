@@ -22,9 +22,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from review import labels, training_export
-from review.schema import create_tables, events
+from review.schema import events
 from tests.support.review_client import audited, post_form, review_app, signed_in_client
-from tests.support.review_data import bot, stored_database, visitor
+from tests.support.review_data import bot, review_database, visitor
 
 ADMIN = "lee@center.example"
 STAFF = "sam@center.example"
@@ -53,9 +53,7 @@ def conversations() -> dict[str, list[Any]]:
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[sa.engine.Engine]:
-    for engine in stored_database(database_url, conversations()):
-        create_tables(engine)
-        yield engine
+    yield from review_database(database_url, conversations())
 
 
 @pytest.fixture

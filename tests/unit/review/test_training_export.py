@@ -24,7 +24,7 @@ from devtools.project_files import PROJECT_ROOT, REVIEWED_SAFETY_FILES
 from review import cli, export_yaml, known_texts, labels, nlu_export, safety_export, training_export
 from review.schema import audit_log, create_tables, events
 from review.schema import labels as label_table
-from tests.support.review_data import at, bot, slot, stored_database, visitor
+from tests.support.review_data import at, bot, review_database, slot, visitor
 
 # A real line of the held-out test set, and of the training data (typed in capitals).
 HELD_OUT = "what kind of drug is klonopin"
@@ -84,9 +84,7 @@ def conversations() -> dict[str, list[Any]]:
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[sa.engine.Engine]:
-    for engine in stored_database(database_url, conversations()):
-        create_tables(engine)
-        yield engine
+    yield from review_database(database_url, conversations())
 
 
 def messages(engine: sa.engine.Engine) -> dict[str, int]:
