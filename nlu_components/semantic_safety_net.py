@@ -27,8 +27,9 @@ emergency into a crisis or the other way round, except in Spanish, which DIET ne
 in English the pattern net and DIET decide between those two.
 
 Below those lines, a message may still be about danger. It is marked `caution` when it was not
-routed to an emergency, crisis or extra dose, and either the net found an emergency or crisis
-route it was not allowed to take (the dose guard had read it as a dose question), or DIET gave
+routed to an emergency, crisis or extra dose, and either one of the net's opinions found an
+emergency or crisis route it was not allowed to take (the dose guard had read it as a dose
+question: "I'm saving them up for a specific reason", a prescription question), or DIET gave
 an emergency or crisis at least `caution_min_classifier_confidence`. The first reply to it
 then starts with 911 and 988 (channels/safety_caution.py); the answer follows unchanged.
 """
@@ -282,7 +283,7 @@ class SemanticSafetyNet(GraphComponent):
             fired = self._routes(message, intent, current)
             caution = needs_caution(
                 intent if fired else current,
-                found.route,
+                found.route or guess.route,
                 message.get(INTENT_RANKING_KEY) or [],
                 self.caution_min_confidence,
             )

@@ -8,6 +8,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu_components.safety_classifier import RouteGuess
 from nlu_components.safety_exemplars import exemplar_bank
 from nlu_components.semantic_safety_net import SEMANTIC_SAFETY_KEY, SemanticSafetyNet
 
@@ -238,6 +239,23 @@ def test_an_emergency_the_dose_guard_kept_still_gets_the_caution_line(
     [message] = net.process([message])
     assert message.get("intent")["name"] == "ask_dose_or_prescription"
     assert message.get(SEMANTIC_SAFETY_KEY)["caution"] is True
+
+
+def test_a_crisis_only_the_classifier_saw_in_a_dose_question_gets_the_caution_line(
+    net: SemanticSafetyNet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "I'm saving them up for a specific reason, not gonna say what" read as a prescription
+    # question: the dose guard keeps the answer, the classifier's crisis adds 911 and 988.
+    monkeypatch.setattr(net.classifier, "guess", lambda vector, minimum: RouteGuess("crisis", 0.99))
+    message = classified(
+        "how do i get my refill early, im saving them up", "ask_dose_or_prescription"
+    )
+    message.set("dose_question_guard", {"pattern": "refill"}, add_to_output=True)
+    [message] = net.process([message])
+    assert message.get("intent")["name"] == "ask_dose_or_prescription"
+    record = message.get(SEMANTIC_SAFETY_KEY)
+    assert record["by"] == "classifier" and record["fired"] is False
+    assert record["caution"] is True
 
 
 def with_ranking(message: Message, *ranking: tuple[str, float]) -> Message:
