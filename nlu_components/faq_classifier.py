@@ -33,12 +33,11 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 
-from nlu_components.faq_neighbours import training_label
+from nlu_components.faq_neighbours import labelled_training_vectors
 from nlu_components.labelled_messages import (
     NO_ANSWER,
     configured_files,
@@ -47,7 +46,7 @@ from nlu_components.labelled_messages import (
 )
 from nlu_components.question_sentences import question_of
 from nlu_components.sentence_encoder import DIMENSIONS, encode_all, one_blas_thread
-from nlu_components.sentence_featurizer import question_vector, sentence_vector, sentence_vectors
+from nlu_components.sentence_featurizer import question_vector, sentence_vector
 from nlu_components.typed_text import typed_text
 
 logger = logging.getLogger(__name__)
@@ -127,9 +126,7 @@ class FaqClassifier(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fits the classifier; stores it with the vectors it was fitted on."""
-        examples = [m for m in training_data.intent_examples if m.get(TEXT) and training_label(m)]
-        vectors = sentence_vectors(examples)
-        labels = [str(training_label(m)) for m in examples]
+        vectors, labels = labelled_training_vectors(training_data)
         labelled_vectors, labelled = labelled_question_vectors(self.labelled_files)
         self.fit(vectors, labels, labelled_vectors, labelled)
         model = self.model

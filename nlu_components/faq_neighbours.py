@@ -43,6 +43,12 @@ def training_label(message: Message) -> str | None:
     return message.get(INTENT_RESPONSE_KEY) or message.get(INTENT)
 
 
+def labelled_training_vectors(training_data: TrainingData) -> tuple[np.ndarray, List[str]]:
+    """The sentence vectors of the training examples that have a label, and their labels."""
+    examples = [m for m in training_data.intent_examples if m.get(TEXT) and training_label(m)]
+    return sentence_vectors(examples), [str(training_label(m)) for m in examples]
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class FaqNeighbours(GraphComponent):
     """Names the answer (or intent) of a message's nearest training examples."""
@@ -81,9 +87,7 @@ class FaqNeighbours(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Stores every labelled training example's vector and label."""
-        examples = [m for m in training_data.intent_examples if m.get(TEXT) and training_label(m)]
-        vectors = sentence_vectors(examples)
-        labels = [str(training_label(m)) for m in examples]
+        vectors, labels = labelled_training_vectors(training_data)
         with self._model_storage.write_to(self._resource) as directory:
             np.savez(directory / VECTORS_FILE, vectors=vectors, labels=np.array(labels, dtype=str))
         self.vectors, self.labels = vectors, labels

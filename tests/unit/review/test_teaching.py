@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 
 from review import labels, training_export
 from review.schema import events
-from tests.support.review_client import audited, post_form, review_app, signed_in_client
+from tests.support.review_client import audited, post_form, signed_in_client
 from tests.support.review_data import bot, review_database, visitor
 
 ADMIN = "lee@center.example"
@@ -54,11 +54,6 @@ def conversations() -> dict[str, list[Any]]:
 @pytest.fixture
 def engine(database_url: str) -> Iterator[sa.engine.Engine]:
     yield from review_database(database_url, conversations())
-
-
-@pytest.fixture
-def app(engine: sa.engine.Engine) -> Flask:
-    return review_app(engine)
 
 
 @pytest.fixture
