@@ -1,14 +1,15 @@
 """Messages written and labelled by independent writers: more examples for the semantic net.
 
-The dev splits of #15 (nlu_components/labelled_messages/*.yml) were written by twelve writers
+The dev splits of #15 (nlu_components/labelled_messages/*.yml) were written by fourteen writers
 who read only the article and the topic keys, each file measured once before anything was
 tuned on it, then tuned on. A leave-one-writer-out test (scripts/tune_semantic_safety.py)
 showed what they are worth as examples: with the other ten writers' messages in its bank, the
 semantic net alone routed 94 % of the left-out writer's emergencies and crises instead of
 83 %, and a twelfth writer's first-reply misses went from 11 of 105 to 3; with the twelfth
-writer's messages served too, a thirteenth writer's went from 4 of 105 to 2
-(docs/safety-evaluation.md). So once a dev split has served, its file moves here and the net's
-bank holds its messages with the route of their section:
+writer's messages served too, a thirteenth writer's went from 4 of 105 to 2 (serving the
+thirteenth changed none of a fourteenth writer's: docs/safety-evaluation.md). So once a dev
+split has served, its file moves here and the net's bank holds its messages with the route
+of their section:
 
 - emergencies -> emergency; crises and lethal-dose questions -> crisis (988 first);
 - extra doses -> extra_dose;

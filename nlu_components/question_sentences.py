@@ -3,8 +3,9 @@
 A forum-style post tells a story before it asks: "Been on 0.5mg klonopin for three weeks. I
 drool in my sleep and get dizzy. Are these normal side effects?" The amount is background;
 the question is about side effects. In a message of two or more sentences and at least
-`LONG_MESSAGE_WORDS` words, the question is every sentence ending in "?", or the last
-sentence when none does. A shorter message ("i'm on 2mg. is that a lot?") is read whole.
+`LONG_MESSAGE_WORDS` words, the question is every sentence ending in "?" and the last
+sentence (typed questions often end without one). A shorter message ("i'm on 2mg. is that a
+lot?") is read whole.
 
 Pattern routers use it for patterns marked `only_in_question`; FaqNeighbours asks the nearest
 training examples about the question alone as well as about the whole message.
@@ -36,7 +37,8 @@ def question_spans(text: str) -> list[tuple[int, int]] | None:
     if len(spans) < 2 or len(text.split()) < LONG_MESSAGE_WORDS:
         return None
     asking = [span for span in spans if text[span[0] : span[1]].rstrip().endswith("?")]
-    return asking or spans[-1:]
+    # The last sentence asks too, "?" or not: "... is it like a hospital? what is detox"
+    return asking if spans[-1] in asking else [*asking, spans[-1]]
 
 
 def question_of(text: str) -> str | None:

@@ -37,6 +37,11 @@ labelled, and on questions of writers it had not seen it named the right answer 
 messages without naming a wrong one (docs/nlu-evaluation.md). The gate records
 ``classifier_answer``.
 
+Two opinions against one: an answer given, sure or not, yields to another the classifier
+names with at least ``outvote_min_probability`` when one of the nearest-examples opinions (the
+whole message's or its question sentence's) names it too (the gate records ``outvoted``).
+Chosen by leave-one-writer-out on eleven writers' questions (docs/nlu-evaluation.md).
+
 A fallback whose best guess is a referral intent (``referral_intents``: the doctor or
 pharmacist referral for dose and personal questions) at ``rescue_min_intent_confidence`` or
 more gets that referral: it states no fact, so giving it when unsure costs nothing, while
@@ -80,6 +85,7 @@ class ResponseConfidenceGate(StatelessComponent):
             "agreement_threshold": 1.0,
             "concurring_neighbours": False,
             "classifier_min_probability": 1.01,  # off
+            "outvote_min_probability": 1.01,  # off
             "referral_intents": ["ask_dose_or_prescription", "ask_personal_medical_advice"],
         }
 
@@ -92,12 +98,14 @@ class ResponseConfidenceGate(StatelessComponent):
         self.agreement_threshold = float(self.config["agreement_threshold"])
         self.concurring_neighbours = bool(self.config["concurring_neighbours"])
         self.classifier_min_probability = float(self.config["classifier_min_probability"])
+        self.outvote_min_probability = float(self.config["outvote_min_probability"])
         self.referral_intents = frozenset(self.config["referral_intents"])
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Replaces the intent with nlu_fallback where the answer is unsure, and back."""
         for message in messages:
             self._decide(message)
+            self._give_outvoting_answer(message)
             self._give_classifier_answer(message)
         return messages
 
@@ -213,6 +221,31 @@ class ResponseConfidenceGate(StatelessComponent):
         }
         message.set(GATE_KEY, reason, add_to_output=True)
         return True
+
+    def _give_outvoting_answer(self, message: Message) -> None:
+        """Replaces the answer with the classifier's when a neighbours' opinion names it too."""
+        intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        given = self._selected_response(message, intent_name).get(INTENT_RESPONSE_KEY)
+        found = message.get(CLASSIFIER_KEY) or {}
+        label = str(found.get("label") or "")
+        probability = float(found.get("probability") or 0.0)
+        if not given or label == given or not label.startswith(f"{intent_name}/"):
+            return
+        neighbours = message.get(NEIGHBOURS_KEY) or {}
+        if label not in {neighbours.get("label"), neighbours.get("question_label")}:
+            return
+        if probability < self.outvote_min_probability:
+            return
+        response_confidence = self._selected_response_confidence(message, intent_name)
+        set_answer(message, str(intent_name), label, probability)
+        reason = {
+            "retrieval_intent": intent_name,
+            "response_confidence": response_confidence,
+            "replaced": given,
+            "classifier_probability": probability,
+            "outvoted": True,
+        }
+        message.set(GATE_KEY, reason, add_to_output=True)
 
     def _give_classifier_answer(self, message: Message) -> None:
         """Gives a fallback the classifier's answer when it is likely enough."""

@@ -204,6 +204,8 @@ async def test_a_message_that_may_be_about_danger_gets_911_and_988_before_its_re
     agent_without_action_server: Any, text: str
 ) -> None:
     [first_turn] = await replies(agent_without_action_server, text)
+    if any(first_turn[0].startswith(alarm) for alarm in first_paragraphs(ALARMS, "en")):
+        return  # a retraining may read it as a crisis outright: the crisis script, 988 first
     assert first_turn[0] in first_paragraphs((CAUTION,), "en")
     assert "911" in first_turn[0] and "988" in first_turn[0]
     assert len(first_turn) > 1  # the reply itself follows

@@ -35,6 +35,18 @@ def test_without_a_question_mark_the_last_sentence_asks() -> None:
     assert asked_words(text)[:3] == ["are", "these", "normal"]
 
 
+def test_a_last_sentence_without_a_question_mark_asks_too() -> None:
+    # voice-to-text and quick typing drop the last "?": the question is both sentences
+    text = (
+        "Our son has been buying klonopin on the street for a year and wants help now. "
+        "Someone told us he should go to detox first, is it like a hospital? what is detox"
+    )
+    assert question_of(text) == (
+        "Someone told us he should go to detox first, is it like a hospital? what is detox"
+    )
+    assert "buying" not in asked_words(text)
+
+
 @pytest.mark.parametrize(
     "text",
     ["I'm on 1mg. Is that a lot?", "my doctor has me on 2 mg twice a day is that normal"],

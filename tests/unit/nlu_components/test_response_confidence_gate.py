@@ -337,3 +337,71 @@ def test_the_classifier_never_replaces_a_sure_answer(
 def test_the_classifiers_answer_is_off_by_default(gate: ResponseConfidenceGate) -> None:
     [message] = gate.process([did_you_mean("faq/stopping_safely", 0.99)])
     assert message.get("intent")["name"] == "nlu_fallback"
+
+
+def answered_with_opinions(
+    probability: float, neighbours: dict[str, str], response_confidence: float = 0.97
+) -> Message:
+    """faq/detox given, the classifier for faq/stopping_safely, the neighbours as given."""
+    message = classified_message("faq", response_confidence)
+    message.set("faq_classifier", {"label": "faq/stopping_safely", "probability": probability})
+    message.set("faq_neighbours", neighbours)
+    return message
+
+
+@pytest.fixture
+def outvoting_gate() -> ResponseConfidenceGate:
+    return ResponseConfidenceGate({"threshold": 0.6, "outvote_min_probability": 0.5})
+
+
+@pytest.mark.parametrize(
+    "neighbours",
+    [
+        {"label": "faq/stopping_safely", "share": 1.0},
+        {"label": "faq/detox", "question_label": "faq/stopping_safely"},
+    ],
+)
+def test_an_answer_yields_when_the_classifier_and_a_neighbours_opinion_name_another(
+    outvoting_gate: ResponseConfidenceGate, neighbours: dict[str, str]
+) -> None:
+    # "como le hago para dejar el clonazepam sin que me de withdrawal": the ResponseSelector
+    # said withdrawal_symptoms at 0.97, the classifier and the nearest examples stopping_safely
+    [message] = outvoting_gate.process([answered_with_opinions(0.79, neighbours)])
+
+    response = message.get("response_selector")["faq"]["response"]
+    assert response["intent_response_key"] == "faq/stopping_safely"
+    assert response["utter_action"] == "utter_faq/stopping_safely"
+    assert message.get("intent")["name"] == "faq"
+    assert message.get(GATE_KEY) == {
+        "retrieval_intent": "faq",
+        "response_confidence": 0.97,
+        "replaced": "faq/detox",
+        "classifier_probability": 0.79,
+        "outvoted": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("probability", "neighbours"),
+    [
+        (0.45, {"label": "faq/stopping_safely"}),  # the classifier not likely enough
+        (0.9, {"label": "faq/detox", "question_label": "faq/detox"}),  # neighbours agree with it
+        (0.9, {}),  # no neighbours' opinion
+    ],
+)
+def test_otherwise_the_answer_stands(
+    outvoting_gate: ResponseConfidenceGate, probability: float, neighbours: dict[str, str]
+) -> None:
+    [message] = outvoting_gate.process([answered_with_opinions(probability, neighbours)])
+    assert message.get("response_selector")["faq"]["response"]["intent_response_key"] == (
+        "faq/detox"
+    )
+    assert message.get(GATE_KEY) is None
+
+
+def test_outvoting_is_off_by_default(gate: ResponseConfidenceGate) -> None:
+    message = answered_with_opinions(0.99, {"label": "faq/stopping_safely"})
+    [message] = gate.process([message])
+    assert message.get("response_selector")["faq"]["response"]["intent_response_key"] == (
+        "faq/detox"
+    )
