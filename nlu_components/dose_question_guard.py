@@ -10,12 +10,18 @@ parse data records why under ``dose_question_guard``. It leaves alone what the c
 already routed to a safety response or a referral, and an interaction question that names
 a substance taken with clonazepam (its answer says more than the referral). The safety
 net, after it, still routes emergencies and crises.
+
+An emergency or crisis DIET gave with less than ``overrides_unsure_safety_below`` is not left alone:
+"how long does it take klonopin to start working after you swallow it?" was a crisis at 0.42.
+The referral is given, and since DIET's guess stays in the ranking, the first reply still
+starts with 911 and 988 (the semantic net's caution, semantic_safety_net.py).
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any, Dict
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as FALLBACK_INTENT
@@ -24,11 +30,13 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_END,
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
+    INTENT,
+    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from content.safety_intents import SAFETY_INTENTS
+from content.safety_intents import CRISIS_INTENT, EMERGENCY_INTENT, SAFETY_INTENTS
 from nlu_components.pattern_router import PatternRouter
 from nlu_components.substance_lexicon import SUBSTANCE_ENTITY
 
@@ -45,6 +53,8 @@ KEPT_INTENTS = frozenset(
         DOSE_INTENT,
     }
 )
+# DIET's guesses that, left in the ranking, put 911 and 988 before the reply (the caution).
+CAUTIONED_INTENTS = frozenset({EMERGENCY_INTENT, CRISIS_INTENT})
 # Words that ask about taking two things together ("with a beer", "xanax and klonopin").
 MIXING_WORDS = frozenset(
     "with and together mix mixing mixed combine combining combined plus while after &".split()
@@ -87,8 +97,21 @@ class DoseQuestionGuard(PatternRouter):
     # A question taken for "hi", "yes", "no", "thanks" or "bye" was not understood either.
     UNSURE_INTENTS = frozenset({FALLBACK_INTENT, "greet", "affirm", "deny", "thank", "goodbye"})
 
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Returns the component's default config."""
+        return {**PatternRouter.get_default_config(), "overrides_unsure_safety_below": 0.0}
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Compiles the patterns; keeps how sure DIET's safety intent must be to stand."""
+        super().__init__(config)
+        self.overrides_unsure_safety_below = float(self.config["overrides_unsure_safety_below"])
+
     def keeps(self, message: Message, classifier_intent: str | None) -> bool:
-        """Safety intents, referrals and questions about mixing two substances stand."""
+        """Safety intents (if sure enough), referrals and questions about mixing stand."""
+        if classifier_intent in CAUTIONED_INTENTS:
+            confidence = float((message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+            return confidence >= self.overrides_unsure_safety_below
         if classifier_intent in KEPT_INTENTS:
             return True
         return classifier_intent == INTERACTION_INTENT and asks_about_mixing(message)

@@ -42,6 +42,11 @@ names with at least ``outvote_min_probability`` when one of the nearest-examples
 whole message's or its question sentence's) names it too (the gate records ``outvoted``).
 Chosen by leave-one-writer-out on eleven writers' questions (docs/nlu-evaluation.md).
 
+Not in the article: an answer given yields to "Did you mean ...?" when the classifier's most
+likely label is ``none`` (the questions independent writers marked as not answered by the
+article) with at least ``no_answer_min_probability`` (the gate records ``no_answer``). Chosen
+by leave-one-writer-out on fifteen writers' questions (docs/nlu-evaluation.md).
+
 A fallback whose best guess is a referral intent (``referral_intents``: the doctor or
 pharmacist referral for dose and personal questions) at ``rescue_min_intent_confidence`` or
 more gets that referral: it states no fact, so giving it when unsure costs nothing, while
@@ -65,6 +70,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.faq_classifier import CLASSIFIER_KEY
 from nlu_components.faq_neighbours import NEIGHBOURS_KEY
+from nlu_components.labelled_messages import NO_ANSWER
 from nlu_components.stateless_component import StatelessComponent
 
 RESPONSE_SELECTOR_KEY = "response_selector"
@@ -86,6 +92,7 @@ class ResponseConfidenceGate(StatelessComponent):
             "concurring_neighbours": False,
             "classifier_min_probability": 1.01,  # off
             "outvote_min_probability": 1.01,  # off
+            "no_answer_min_probability": 1.01,  # off
             "referral_intents": ["ask_dose_or_prescription", "ask_personal_medical_advice"],
         }
 
@@ -99,6 +106,7 @@ class ResponseConfidenceGate(StatelessComponent):
         self.concurring_neighbours = bool(self.config["concurring_neighbours"])
         self.classifier_min_probability = float(self.config["classifier_min_probability"])
         self.outvote_min_probability = float(self.config["outvote_min_probability"])
+        self.no_answer_min_probability = float(self.config["no_answer_min_probability"])
         self.referral_intents = frozenset(self.config["referral_intents"])
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -107,6 +115,7 @@ class ResponseConfidenceGate(StatelessComponent):
             self._decide(message)
             self._give_outvoting_answer(message)
             self._give_classifier_answer(message)
+            self._withdraw_answer_not_in_article(message)
         return messages
 
     def _decide(self, message: Message) -> None:
@@ -129,19 +138,12 @@ class ResponseConfidenceGate(StatelessComponent):
             message, intent_name, response_confidence
         ):
             return
-        fallback_intent = {
-            INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-            PREDICTED_CONFIDENCE_KEY: response_confidence,
-        }
         reason = {
-            "retrieval_intent": message.data[INTENT][INTENT_NAME_KEY],
+            "retrieval_intent": intent_name,
             "response_confidence": response_confidence,
             "threshold": self.threshold,
         }
-        message.set(GATE_KEY, reason, add_to_output=True)
-        message.set(INTENT, fallback_intent, add_to_output=True)
-        ranking = [dict(fallback_intent), *message.get(INTENT_RANKING_KEY, [])]
-        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        _make_fallback(message, response_confidence, reason)
 
     def _rescue(self, message: Message) -> bool:
         """Gives back the intent the FallbackClassifier took from a sure answer or a referral."""
@@ -184,9 +186,7 @@ class ResponseConfidenceGate(StatelessComponent):
         if response_confidence < self.agreement_threshold:
             return False
         answer = self._selected_response(message, intent_name).get(INTENT_RESPONSE_KEY)
-        neighbours = message.get(NEIGHBOURS_KEY) or {}
-        labels = {neighbours.get("label"), neighbours.get("question_label")}
-        return answer is not None and answer in labels
+        return answer is not None and answer in _neighbour_labels(message)
 
     @staticmethod
     def _give_concurring_answer(
@@ -226,13 +226,10 @@ class ResponseConfidenceGate(StatelessComponent):
         """Replaces the answer with the classifier's when a neighbours' opinion names it too."""
         intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         given = self._selected_response(message, intent_name).get(INTENT_RESPONSE_KEY)
-        found = message.get(CLASSIFIER_KEY) or {}
-        label = str(found.get("label") or "")
-        probability = float(found.get("probability") or 0.0)
+        label, probability = _classifier_opinion(message)
         if not given or label == given or not label.startswith(f"{intent_name}/"):
             return
-        neighbours = message.get(NEIGHBOURS_KEY) or {}
-        if label not in {neighbours.get("label"), neighbours.get("question_label")}:
+        if label not in _neighbour_labels(message):
             return
         if probability < self.outvote_min_probability:
             return
@@ -247,14 +244,30 @@ class ResponseConfidenceGate(StatelessComponent):
         }
         message.set(GATE_KEY, reason, add_to_output=True)
 
+    def _withdraw_answer_not_in_article(self, message: Message) -> None:
+        """Makes an answer a fallback when the classifier is sure the article has none."""
+        intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        response_confidence = self._selected_response_confidence(message, intent_name)
+        label, probability = _classifier_opinion(message)
+        if response_confidence is None or label != NO_ANSWER:
+            return
+        if probability < self.no_answer_min_probability:
+            return
+        reason = {
+            "retrieval_intent": intent_name,
+            "response_confidence": response_confidence,
+            "withdrawn": self._selected_response(message, intent_name).get(INTENT_RESPONSE_KEY),
+            "classifier_probability": probability,
+            "no_answer": True,
+        }
+        _make_fallback(message, response_confidence, reason)
+
     def _give_classifier_answer(self, message: Message) -> None:
         """Gives a fallback the classifier's answer when it is likely enough."""
         intent = message.get(INTENT) or {}
         if intent.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME:
             return
-        found = message.get(CLASSIFIER_KEY) or {}
-        label = str(found.get("label") or "")
-        probability = float(found.get("probability") or 0.0)
+        label, probability = _classifier_opinion(message)
         intent_name, _, topic = label.partition("/")
         if not topic or probability < self.classifier_min_probability:
             return
@@ -295,6 +308,30 @@ class ResponseConfidenceGate(StatelessComponent):
         """The ResponseSelector's chosen answer for the retrieval intent (empty if none)."""
         selector = message.get(RESPONSE_SELECTOR_KEY) or {}
         return selector.get(str(intent_name), {}).get("response", {}) or {}
+
+
+def _make_fallback(message: Message, confidence: float, reason: Dict[str, Any]) -> None:
+    """Predicts nlu_fallback as the FallbackClassifier does, keeping the ranking (Did you mean)."""
+    fallback_intent = {
+        INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+        PREDICTED_CONFIDENCE_KEY: confidence,
+    }
+    message.set(GATE_KEY, reason, add_to_output=True)
+    message.set(INTENT, fallback_intent, add_to_output=True)
+    ranking = [dict(fallback_intent), *message.get(INTENT_RANKING_KEY, [])]
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+def _classifier_opinion(message: Message) -> tuple[str, float]:
+    """The linear classifier's answer label ("" if none) and its probability."""
+    found = message.get(CLASSIFIER_KEY) or {}
+    return str(found.get("label") or ""), float(found.get("probability") or 0.0)
+
+
+def _neighbour_labels(message: Message) -> set[str | None]:
+    """The answers the nearest examples name: the whole message's and its question's."""
+    neighbours = message.get(NEIGHBOURS_KEY) or {}
+    return {neighbours.get("label"), neighbours.get("question_label")}
 
 
 def set_answer(message: Message, intent_name: str, label: str, confidence: float) -> None:

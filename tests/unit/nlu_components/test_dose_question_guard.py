@@ -123,3 +123,44 @@ def test_a_medication_word_is_enough_when_the_classifier_did_not_understand(inte
 def test_a_medication_word_alone_does_not_override_an_answer() -> None:
     [message] = DoseQuestionGuard({}).process([classified("dose question for you", "faq")])
     assert message.get("intent")["name"] == "faq"
+
+
+def unsure_safety_guess(intent: str, confidence: float) -> Message:
+    """An onset question DIET took for a safety intent, not sure."""
+    text = "how long does it take klonopin to start working after you swallow it?"
+    data: dict[str, Any] = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": [{"name": intent, "confidence": confidence}],
+        "entities": [],
+    }
+    return Message(data=data, output_properties=set(data))
+
+
+@pytest.mark.parametrize("intent", ["express_crisis", "report_emergency"])
+def test_an_unsure_emergency_or_crisis_guess_yields_to_a_pattern(intent: str) -> None:
+    guard = DoseQuestionGuard({"overrides_unsure_safety_below": 0.5})
+    [message] = guard.process([unsure_safety_guess(intent, 0.42)])
+
+    assert message.get("intent")["name"] == "ask_personal_medical_advice"
+    # DIET's guess stays in the ranking: the reply still starts with 911 and 988
+    assert [entry["name"] for entry in message.get("intent_ranking")] == [
+        "ask_personal_medical_advice",
+        intent,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("intent", "confidence", "overrides_below"),
+    [
+        ("express_crisis", 0.5, 0.5),  # sure enough
+        ("express_crisis", 0.42, 0.0),  # off by default
+        ("report_accidental_extra_dose", 0.2, 0.5),  # Poison Control has no caution line
+    ],
+)
+def test_a_sure_or_extra_dose_guess_stands(
+    intent: str, confidence: float, overrides_below: float
+) -> None:
+    guard = DoseQuestionGuard({"overrides_unsure_safety_below": overrides_below})
+    [message] = guard.process([unsure_safety_guess(intent, confidence)])
+    assert message.get("intent")["name"] == intent

@@ -405,3 +405,54 @@ def test_outvoting_is_off_by_default(gate: ResponseConfidenceGate) -> None:
     assert message.get("response_selector")["faq"]["response"]["intent_response_key"] == (
         "faq/detox"
     )
+
+
+def answered_but_not_in_article(probability: float) -> Message:
+    """faq/detox given at 0.97; the classifier says the article has no answer."""
+    message = classified_message("faq", 0.97)
+    message.set("faq_classifier", {"label": "none", "probability": probability})
+    return message
+
+
+@pytest.fixture
+def withdrawing_gate() -> ResponseConfidenceGate:
+    return ResponseConfidenceGate({"threshold": 0.6, "no_answer_min_probability": 0.6})
+
+
+def test_an_answer_the_article_does_not_have_becomes_did_you_mean(
+    withdrawing_gate: ResponseConfidenceGate,
+) -> None:
+    # "do you have a group just for veterans?": the ResponseSelector said therapies, sure; the
+    # classifier, taught by writers' questions the article does not answer, says none
+    [message] = withdrawing_gate.process([answered_but_not_in_article(0.72)])
+
+    assert message.get("intent")["name"] == "nlu_fallback"
+    assert [entry["name"] for entry in message.get("intent_ranking")] == ["nlu_fallback", "faq"]
+    assert message.get(GATE_KEY) == {
+        "retrieval_intent": "faq",
+        "response_confidence": 0.97,
+        "withdrawn": "faq/detox",
+        "classifier_probability": 0.72,
+        "no_answer": True,
+    }
+
+
+@pytest.mark.parametrize("probability", [0.59, 0.3])
+def test_a_less_likely_none_leaves_the_answer(
+    withdrawing_gate: ResponseConfidenceGate, probability: float
+) -> None:
+    [message] = withdrawing_gate.process([answered_but_not_in_article(probability)])
+    assert message.get("intent")["name"] == "faq"
+    assert message.get(GATE_KEY) is None
+
+
+def test_none_never_touches_other_intents(withdrawing_gate: ResponseConfidenceGate) -> None:
+    message = classified_message("request_intake", 0.97)
+    message.set("faq_classifier", {"label": "none", "probability": 0.99})
+    [message] = withdrawing_gate.process([message])
+    assert message.get("intent")["name"] == "request_intake"
+
+
+def test_withdrawing_is_off_by_default(gate: ResponseConfidenceGate) -> None:
+    [message] = gate.process([answered_but_not_in_article(0.99)])
+    assert message.get("intent")["name"] == "faq"
