@@ -14,3 +14,6 @@ CRISIS_INTENT = "express_crisis"  # thoughts of suicide: 988
 EXTRA_DOSE_INTENT = "report_accidental_extra_dose"  # a double dose by mistake: Poison Control
 # Most urgent first: when a message is more than one, the emergency wins, then the crisis.
 SAFETY_INTENTS = (EMERGENCY_INTENT, CRISIS_INTENT, EXTRA_DOSE_INTENT)
+# The two whose scripts start with both 911 and 988. A guess of either that a message was not
+# routed to still puts both numbers before its reply (the caution line, semantic_safety_net.py).
+ALARM_INTENTS = (EMERGENCY_INTENT, CRISIS_INTENT)

@@ -36,7 +36,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from content.safety_intents import CRISIS_INTENT, EMERGENCY_INTENT, SAFETY_INTENTS
+from content.safety_intents import ALARM_INTENTS, SAFETY_INTENTS
 from nlu_components.pattern_router import PatternRouter
 from nlu_components.substance_lexicon import SUBSTANCE_ENTITY
 
@@ -53,8 +53,6 @@ KEPT_INTENTS = frozenset(
         DOSE_INTENT,
     }
 )
-# DIET's guesses that, left in the ranking, put 911 and 988 before the reply (the caution).
-CAUTIONED_INTENTS = frozenset({EMERGENCY_INTENT, CRISIS_INTENT})
 # Words that ask about taking two things together ("with a beer", "xanax and klonopin").
 MIXING_WORDS = frozenset(
     "with and together mix mixing mixed combine combining combined plus while after &".split()
@@ -109,7 +107,7 @@ class DoseQuestionGuard(PatternRouter):
 
     def keeps(self, message: Message, classifier_intent: str | None) -> bool:
         """Safety intents (if sure enough), referrals and questions about mixing stand."""
-        if classifier_intent in CAUTIONED_INTENTS:
+        if classifier_intent in ALARM_INTENTS:
             confidence = float((message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             return confidence >= self.overrides_unsure_safety_below
         if classifier_intent in KEPT_INTENTS:

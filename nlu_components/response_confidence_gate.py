@@ -45,7 +45,7 @@ Chosen by leave-one-writer-out on eleven writers' questions (docs/nlu-evaluation
 Not in the article: an answer given yields to "Did you mean ...?" when the classifier's most
 likely label is ``none`` (the questions independent writers marked as not answered by the
 article) with at least ``no_answer_min_probability`` (the gate records ``no_answer``). Chosen
-by leave-one-writer-out on fifteen writers' questions (docs/nlu-evaluation.md).
+by leave-one-writer-out on thirteen writers' questions (docs/nlu-evaluation.md).
 
 A fallback whose best guess is a referral intent (``referral_intents``: the doctor or
 pharmacist referral for dose and personal questions) at ``rescue_min_intent_confidence`` or
@@ -246,13 +246,13 @@ class ResponseConfidenceGate(StatelessComponent):
 
     def _withdraw_answer_not_in_article(self, message: Message) -> None:
         """Makes an answer a fallback when the classifier is sure the article has none."""
+        label, probability = _classifier_opinion(message)
+        if label != NO_ANSWER or probability < self.no_answer_min_probability:
+            return
         intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         response_confidence = self._selected_response_confidence(message, intent_name)
-        label, probability = _classifier_opinion(message)
-        if response_confidence is None or label != NO_ANSWER:
-            return
-        if probability < self.no_answer_min_probability:
-            return
+        if response_confidence is None:
+            return  # not an answer
         reason = {
             "retrieval_intent": intent_name,
             "response_confidence": response_confidence,

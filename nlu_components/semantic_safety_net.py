@@ -55,7 +55,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from content.languages import SPANISH
-from content.safety_intents import EMERGENCY_INTENT, EXTRA_DOSE_INTENT
+from content.safety_intents import ALARM_INTENTS, EMERGENCY_INTENT, EXTRA_DOSE_INTENT
 from nlu_components.dose_question_guard import DOSE_INTENT, GUARD_KEY, DoseQuestionGuard
 from nlu_components.labelled_messages import configured_files, messages_digest, read_message_files
 from nlu_components.language_detector import language_of
@@ -82,7 +82,7 @@ SEMANTIC_SAFETY_KEY = "semantic_safety"
 URGENCY = list(ROUTE_INTENTS.values())
 # Between an emergency and a crisis the pattern net and DIET decide in English: nearest
 # neighbours confuse "took the whole bottle" with "thinking about taking the whole bottle".
-DECIDED = frozenset(URGENCY[:2])
+DECIDED = frozenset(ALARM_INTENTS)
 # What the classifiers said of a message they did not read as a question about medicine:
 # what the dose guard counts as not understood, and "out of scope".
 NOT_UNDERSTOOD_INTENTS = DoseQuestionGuard.UNSURE_INTENTS | {"out_of_scope"}
