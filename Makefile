@@ -65,13 +65,13 @@ staff-account: $(INSTALLED)  ## Create a staff review account: make staff-accoun
 	$(BIN)/python -m review.cli create-account --email "$(EMAIL)" --name "$(NAME)" $(if $(ADMIN),--admin)
 
 lint: $(INSTALLED)  ## ruff
-	$(BIN)/ruff check actions channels clinic content devtools nlu_components rasa_sdk_plugins review storage tests scripts
-	$(BIN)/ruff format --check actions channels clinic content devtools nlu_components rasa_sdk_plugins review storage tests scripts
+	$(BIN)/ruff check actions channels clinic content devtools nlu_components policies rasa_sdk_plugins review storage tests scripts
+	$(BIN)/ruff format --check actions channels clinic content devtools nlu_components policies rasa_sdk_plugins review storage tests scripts
 
 typecheck: $(INSTALLED)  ## mypy
-	$(BIN)/mypy actions channels clinic content devtools nlu_components rasa_sdk_plugins review storage
+	$(BIN)/mypy actions channels clinic content devtools nlu_components policies rasa_sdk_plugins review storage
 
-evaluate: train  ## Measure the model: tests/nlu_test.yml, the safety set, the independent sets (dev16, test), staff labels
+evaluate: train  ## Measure the model: tests/nlu_test.yml, the safety set, the independent sets (dev17, test), staff labels
 	$(BIN)/python scripts/evaluate_nlu.py
 	$(BIN)/python scripts/evaluate_safety.py
 	$(BIN)/python scripts/evaluate_independent.py

@@ -17,7 +17,8 @@ Each does what Rasa's own code does, with less repeated work per message
 3. **Classifier graphs.** DIET and the ResponseSelector call their prediction graph
    through `tf.function`, which matches the inputs against its signature on every
    call (about 1 ms). The graph has a fixed input signature, so there is exactly one
-   concrete function; the fix calls it directly once Rasa has built it.
+   concrete function; the fix calls it directly once Rasa has built it, with the inputs
+   converted to its signature's types once, as the signature check would (~0.5 ms more).
 
 Installed by `install()`, which both chat channels call from `from_credentials`
 (channels/guarded_rest.py, channels/chat_widget.py); a second call changes nothing.
@@ -33,6 +34,7 @@ import weakref
 from functools import cache
 from typing import Any
 
+import tensorflow as tf
 from keras.utils import tf_utils
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DIAGNOSTIC_DATA
@@ -120,7 +122,19 @@ def _resolve_by_type(type_name: str, default: type[Event] | None = None) -> type
     return resolved
 
 
-_concrete_predict_steps: weakref.WeakKeyDictionary[RasaModel, Any] = weakref.WeakKeyDictionary()
+_concrete_predict_steps: weakref.WeakKeyDictionary[RasaModel, tuple[Any, list[Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _concrete_predict_step(model: RasaModel) -> tuple[Any, list[Any]]:
+    """The model's one concrete prediction graph and the dtype of each of its inputs."""
+    found = _concrete_predict_steps.get(model)
+    if found is None:
+        concrete = model._tf_predict_step.get_concrete_function()
+        specs = tf.nest.flatten(concrete.structured_input_signature[0])
+        found = _concrete_predict_steps[model] = (concrete, [spec.dtype for spec in specs])
+    return found
 
 
 def _rasa_predict(self: RasaModel, batch_in: tuple[Any, ...]) -> dict[str, Any]:
@@ -128,11 +142,15 @@ def _rasa_predict(self: RasaModel, batch_in: tuple[Any, ...]) -> dict[str, Any]:
     step = self._tf_predict_step
     if self._run_eagerly or step is None or not self.prepared_for_prediction:
         return _ORIGINAL_RASA_PREDICT(self, batch_in)  # builds the graph on the first call
-    concrete = _concrete_predict_steps.get(self)
-    if concrete is None:
-        concrete = _concrete_predict_steps[self] = step.get_concrete_function()
+    concrete, dtypes = _concrete_predict_step(self)
+    if len(batch_in) != len(dtypes):  # not the batch the graph was built for: Rasa's way
+        return _ORIGINAL_RASA_PREDICT(self, batch_in)
     self._training = False
-    outputs: dict[str, Any] = tf_utils.sync_to_numpy_or_python_type(concrete(batch_in))
+    inputs = [
+        tf.convert_to_tensor(value, dtype) for value, dtype in zip(batch_in, dtypes, strict=True)
+    ]
+    flat_outputs = concrete._call_flat(inputs, concrete.captured_inputs)
+    outputs: dict[str, Any] = tf_utils.sync_to_numpy_or_python_type(flat_outputs)
     if DIAGNOSTIC_DATA in outputs:
         outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
     return outputs

@@ -8,7 +8,10 @@ second ("hello", "yes", "can I drink on it?", "I want to talk to someone"), the 
 is skipped: nothing the visitor sees changes, and those messages parse faster.
 
 It trains, persists and predicts exactly as Rasa's ResponseSelector (same config, same
-seeds); only `process` differs.
+seeds); only `process` differs. It also leaves out the chosen answer's texts (English and
+Spanish, ~1.5 kB) from the parse data: the reply is the domain's response, by the
+`utter_action` name, as Rasa's ActionRetrieveResponse reads it, and the texts only made every
+stored message, every tracker read and every call to the action server bigger.
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ import warnings
 from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RESPONSES_KEY,
+)
 from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.nlu.constants import INTENT_NAME_KEY, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
@@ -50,4 +58,16 @@ class LikelyFaqResponseSelector(ResponseSelector):
         likely = [message for message in messages if self.may_be_faq(message)]
         if likely:
             super().process(likely)
+        for message in likely:
+            without_answer_texts(message)
         return messages
+
+
+def without_answer_texts(message: Message) -> None:
+    """Empties the answer texts of every selection in the message's parse data, in place."""
+    selections = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+    for selection in selections.values():
+        if isinstance(selection, dict):
+            prediction = selection.get(RESPONSE_SELECTOR_PREDICTION_KEY) or {}
+            if RESPONSE_SELECTOR_RESPONSES_KEY in prediction:
+                prediction[RESPONSE_SELECTOR_RESPONSES_KEY] = []

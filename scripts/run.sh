@@ -20,6 +20,8 @@
 #   (~/.config/clonazepam-assistant/callback.key) is made once and reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# No crash reports or usage data leave the machine (as the Makefile and the images set it).
+export RASA_TELEMETRY_ENABLED=${RASA_TELEMETRY_ENABLED:-false}
 
 RASA_PORT=${RASA_PORT:-5005}
 ACTION_PORT=${ACTION_PORT:-5055}

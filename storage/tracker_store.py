@@ -44,6 +44,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storage.form_answers import asked_before_each, conceal
 from storage.redaction import redact, strings_in
+from storage.redaction.echoes import without_echoes
 
 logger = logging.getLogger(__name__)
 
@@ -323,13 +324,15 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         unchanged = self._assistant_strings
         asked = asked_before_each(tracker.events)
         with self.session_scope() as session:
+            events = list(self._additional_events(session, tracker))
+            originals = [event.as_dict() for event in events]
+            stored = without_echoes(
+                (data, redact(conceal(event, data, asked.get(id(event))), unchanged))
+                for event, data in zip(events, originals, strict=True)
+            )
             rows = [
-                event_row(
-                    tracker.sender_id,
-                    event.type_name,
-                    redact(conceal(event, event.as_dict(), asked.get(id(event))), unchanged),
-                )
-                for event in self._additional_events(session, tracker)
+                event_row(tracker.sender_id, event.type_name, data)
+                for event, data in zip(events, stored, strict=True)
             ]
             if rows:
                 session.execute(self.SQLEvent.__table__.insert(), rows)
