@@ -19,6 +19,11 @@ Each does what Rasa's own code does, with less repeated work per message
    call (about 1 ms). The graph has a fixed input signature, so there is exactly one
    concrete function; the fix calls it directly once Rasa has built it, with the inputs
    converted to its signature's types once, as the signature check would (~0.5 ms more).
+4. **Sparse features.** DIET and the ResponseSelector join each message's sparse
+   features (word and character counts, regexes, lexical) with `scipy.sparse.hstack`,
+   whose general block-matrix code takes ~120 µs a join; two COO matrices side by side are
+   their entries concatenated, the second's columns shifted (~35 µs). Other formats go to
+   `hstack` as before.
 
 Installed by `install()`, which both chat channels call from `from_credentials`
 (channels/guarded_rest.py, channels/chat_widget.py); a second call changes nothing.
@@ -34,18 +39,22 @@ import weakref
 from functools import cache
 from typing import Any
 
+import numpy as np
 import tensorflow as tf
 from keras.utils import tf_utils
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DIAGNOSTIC_DATA
 from rasa.shared.core.events import Event
+from rasa.shared.nlu.training_data.features import Features
 from rasa.utils.tensorflow.models import RasaModel
+from scipy import sparse
 
 logger = logging.getLogger(__name__)
 
 _ORIGINAL = RemoteAction._validate_action_result
 _ORIGINAL_RESOLVE_BY_TYPE = Event.resolve_by_type
 _ORIGINAL_RASA_PREDICT = RasaModel._rasa_predict
+_ORIGINAL_COMBINE_SPARSE = Features._combine_sparse_features
 
 
 @cache
@@ -156,12 +165,43 @@ def _rasa_predict(self: RasaModel, batch_in: tuple[Any, ...]) -> dict[str, Any]:
     return outputs
 
 
+def side_by_side(left: sparse.coo_matrix, right: sparse.coo_matrix) -> sparse.coo_matrix:
+    """`scipy.sparse.hstack([left, right])` of two COO matrices with as many rows."""
+    dtype = np.result_type(left.dtype, right.dtype)
+    return sparse.coo_matrix(
+        (
+            np.concatenate([left.data, right.data]).astype(dtype, copy=False),
+            (
+                np.concatenate([left.row, right.row]),
+                np.concatenate([left.col, right.col + left.shape[1]]),
+            ),
+        ),
+        shape=(left.shape[0], left.shape[1] + right.shape[1]),
+    )
+
+
+def _combine_sparse_features(self: Features, additional_features: Features) -> None:
+    """As Rasa's `Features._combine_sparse_features`, joining COO matrices directly."""
+    left, right = self.features, additional_features.features
+    if not (
+        type(left) is sparse.coo_matrix
+        and type(right) is sparse.coo_matrix
+        and left.shape[0] == right.shape[0]
+    ):
+        _ORIGINAL_COMBINE_SPARSE(self, additional_features)  # Rasa's way, and its errors
+        return
+    self.features = side_by_side(left, right)
+    self._cached_fingerprint = None
+
+
 def install() -> None:
-    """Replaces the three pieces of Rasa by the fixes above (idempotent)."""
+    """Replaces the four pieces of Rasa by the fixes above (idempotent)."""
     if RemoteAction._validate_action_result is _ORIGINAL:
         RemoteAction._validate_action_result = _validate_action_result
     if Event.resolve_by_type is _ORIGINAL_RESOLVE_BY_TYPE:
         Event.resolve_by_type = staticmethod(_resolve_by_type)
     if RasaModel._rasa_predict is _ORIGINAL_RASA_PREDICT:
         RasaModel._rasa_predict = _rasa_predict
+    if Features._combine_sparse_features is _ORIGINAL_COMBINE_SPARSE:
+        Features._combine_sparse_features = _combine_sparse_features
     logger.debug("Rasa speed fixes installed (channels/rasa_fixes.py).")

@@ -31,7 +31,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.sentence_encoder import DIMENSIONS, one_blas_thread
-from nlu_components.sentence_featurizer import question_vector, sentence_vector, sentence_vectors
+from nlu_components.sentence_featurizer import (
+    question_vector,
+    sentence_vectors,
+    training_similarities,
+    vectors_digest,
+)
 from nlu_components.typed_text import typed_text
 
 NEIGHBOURS_KEY = "faq_neighbours"
@@ -73,6 +78,7 @@ class FaqNeighbours(GraphComponent):
         self._resource = resource
         self.vectors = vectors if vectors is not None else np.zeros((0, DIMENSIONS), np.float32)
         self.labels = labels or []
+        self.digest = vectors_digest(self.vectors)
 
     @classmethod
     def create(
@@ -91,6 +97,7 @@ class FaqNeighbours(GraphComponent):
         with self._model_storage.write_to(self._resource) as directory:
             np.savez(directory / VECTORS_FILE, vectors=vectors, labels=np.array(labels, dtype=str))
         self.vectors, self.labels = vectors, labels
+        self.digest = vectors_digest(vectors)
         return self._resource
 
     @classmethod
@@ -115,9 +122,12 @@ class FaqNeighbours(GraphComponent):
 
     def vote(self, vector: np.ndarray) -> Dict[str, Any] | None:
         """The label of the nearest examples, its share of their similarity, the nearest one's."""
+        return self.vote_by(self.vectors @ vector.astype(np.float32)) if self.labels else None
+
+    def vote_by(self, similarities: np.ndarray) -> Dict[str, Any] | None:
+        """As `vote`, given the similarities with every example."""
         if not self.labels:
             return None
-        similarities = self.vectors @ vector.astype(np.float32)
         count = min(self.neighbours, len(self.labels))
         nearest = np.argpartition(-similarities, count - 1)[:count]
         nearest = nearest[np.argsort(-similarities[nearest], kind="stable")]  # ties: the nearest
@@ -139,7 +149,7 @@ class FaqNeighbours(GraphComponent):
                 text = typed_text(message)
                 if text is None:
                     continue  # button payloads are already exact
-                found = self.vote(sentence_vector(message))
+                found = self.vote_by(training_similarities(message, self.vectors, self.digest))
                 question = question_vector(message, text) if found else None
                 if found and question is not None:
                     # a long story's question alone: "... Is klonopin actually addictive?"

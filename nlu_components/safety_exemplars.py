@@ -138,7 +138,12 @@ class ExemplarBank:
 
     def match(self, vector: np.ndarray, threshold: float, margin: float) -> SemanticMatch:
         """The route of `vector`, if its nearest safety exemplar is close enough."""
-        similarities = self.vectors @ vector.astype(np.float32)
+        return self.match_similarities(self.vectors @ vector.astype(np.float32), threshold, margin)
+
+    def match_similarities(
+        self, similarities: np.ndarray, threshold: float, margin: float
+    ) -> SemanticMatch:
+        """As `match`, given the vector's similarity with each exemplar, row for row."""
         informational = similarities[self._is_informational]
         informational_score = float(informational.max()) if informational.size else -1.0
         safety = np.where(self._is_informational, -np.inf, similarities)

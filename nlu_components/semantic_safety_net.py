@@ -73,8 +73,13 @@ from nlu_components.safety_exemplars import (
     training_exemplar,
 )
 from nlu_components.safety_net import SAFETY_NET_KEY
-from nlu_components.sentence_encoder import one_blas_thread
-from nlu_components.sentence_featurizer import sentence_vector, sentence_vectors
+from nlu_components.sentence_encoder import DIMENSIONS, one_blas_thread
+from nlu_components.sentence_featurizer import (
+    sentence_vector,
+    sentence_vectors,
+    training_similarities,
+    vectors_digest,
+)
 from nlu_components.typed_text import typed_text
 
 SEMANTIC_SAFETY_KEY = "semantic_safety"
@@ -168,8 +173,15 @@ class SemanticSafetyNet(GraphComponent):
         self.labelled = ExemplarBank(read_message_files(self.labelled_files), labelled_vectors)
         self.bank = exemplars.extended(self.labelled.exemplars, self.labelled.vectors)
         self.exemplar_vectors = exemplars.vectors
+        # The training examples' similarities come from training_similarities, made once per
+        # message for this net and FaqNeighbours; the rest of the bank's are made here.
+        self.own_vectors = self.bank.vectors
+        self.training_vectors = np.zeros((0, DIMENSIONS), np.float32)
         if training and training_vectors is not None:
             self.bank = self.bank.extended(training, training_vectors)
+            self.own_vectors = self.bank.vectors[: len(self.own_vectors)]
+            self.training_vectors = training_vectors
+        self.training_digest = vectors_digest(self.training_vectors)
         self.classifier = RouteClassifier(self.bank, float(config["classifier_c"]))
 
     @classmethod
@@ -274,7 +286,13 @@ class SemanticSafetyNet(GraphComponent):
                 continue  # button payloads are already exact
             vector = sentence_vector(message)
             with one_blas_thread():
-                found = self.bank.match(vector, self.threshold, self.margin)
+                similarities = np.concatenate(
+                    [
+                        self.own_vectors @ vector,
+                        training_similarities(message, self.training_vectors, self.training_digest),
+                    ]
+                )
+                found = self.bank.match_similarities(similarities, self.threshold, self.margin)
                 guess = self.classifier.guess(vector, self.min_probability)
             by = "nearest" if found.route else "classifier" if guess.route else None
             route = found.route or guess.route

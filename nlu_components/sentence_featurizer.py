@@ -11,6 +11,7 @@ chose to add it.
 
 from __future__ import annotations
 
+import hashlib
 from importlib import metadata
 from typing import Any, Dict, List
 
@@ -30,6 +31,8 @@ from nlu_components.sentence_encoder import DIMENSIONS, ENCODER_DISTRIBUTION, en
 ALIAS = "sentence_encoder"
 # Where question_vector keeps a message's question-sentence vector (not in the parse data).
 QUESTION_VECTOR = "question_sentence_vector"
+# Where training_similarities keeps a message's similarities with the training examples.
+TRAINING_SIMILARITIES = "training_example_similarities"
 ENCODER_VERSION = metadata.version(ENCODER_DISTRIBUTION)
 
 
@@ -55,6 +58,27 @@ def question_vector(message: Message, text: str) -> np.ndarray | None:
         vector = encode(question)
         message.set(QUESTION_VECTOR, vector)
     return np.asarray(vector, dtype=np.float32)
+
+
+def vectors_digest(vectors: np.ndarray) -> str:
+    """The sha256 of a matrix of vectors: says whether two components hold the same one."""
+    return hashlib.sha256(np.ascontiguousarray(vectors, dtype=np.float32).tobytes()).hexdigest()
+
+
+def training_similarities(message: Message, vectors: np.ndarray, digest: str) -> np.ndarray:
+    """The message's vector times each training example's (`vectors`, whose digest is `digest`).
+
+    FaqNeighbours and the semantic safety net both compare every message with the same few
+    thousand training examples (stored by each, compared by digest at load); the product is
+    made by whichever asks first and kept on the message outside the parse data. Made for
+    each message, the two products cost ~0.8 ms: the vectors are read from memory each time.
+    """
+    kept = message.get(TRAINING_SIMILARITIES)
+    if kept is not None and kept[0] == digest:
+        return np.asarray(kept[1])
+    similarities = vectors @ sentence_vector(message)
+    message.set(TRAINING_SIMILARITIES, (digest, similarities))
+    return similarities
 
 
 def sentence_vectors(messages: List[Message]) -> np.ndarray:

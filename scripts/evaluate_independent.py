@@ -3,8 +3,9 @@
 Those messages were written apart from the training data, the patterns and the
 project's own test sets, by writers who read neither. The dev splits may be tuned
 on (dev2, dev3 with English safety messages only, dev4, dev5 with safety messages only,
-dev6 to dev17 were written later by other writers, when the earlier ones were used up); the
-test split never. The test split and the current dev split (dev17) are in tests/independent/;
+dev6 to dev18 were written later by other writers, when the earlier ones were used up); the
+test split never. The test split, the current dev split (dev18) and dev17 (tuned on, served
+when tuning on dev18 begins) are in tests/independent/;
 the served dev splits (dev to dev16) are now examples of the semantic safety net
 (nlu_components/labelled_messages/), so their safety figures no longer measure anything
 (run them by name to check nothing broke). For each split:
@@ -16,7 +17,7 @@ the served dev splits (dev to dev16) are now examples of the semantic safety net
   answer given with confidence (a wrong answer), or a referral / "did you mean";
   for questions the article does not answer, any FAQ answer is a wrong answer.
 
-    .venv/bin/python scripts/evaluate_independent.py [dev17|test|dev|dev2|...|dev16 ...]
+    .venv/bin/python scripts/evaluate_independent.py [dev18|test|dev|dev2|...|dev17 ...]
 
 Quote the output, with the machine and date, in docs/safety-evaluation.md and
 docs/nlu-evaluation.md.
@@ -34,6 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from content.safety_intents import ALARM_INTENTS, EXTRA_DOSE_INTENT
 from devtools.nlu_evaluation import REFERRAL_INTENTS, load_agent, predicted_label
 from devtools.project_files import PROJECT_ROOT, latest_model, load_yaml
 from nlu_components.labelled_messages import DEFAULT_DIRECTORY as LABELLED_DIRECTORY
@@ -48,9 +50,9 @@ FIRST_REPLY_MUST_HAVE = {
 }
 # A near-miss routed to these gets the emergency or crisis script instead of its answer (the
 # overdose answers carry a 911 line and the side-effects answer a 988 line on purpose).
-SAFETY_INTENTS = {"report_emergency", "express_crisis"}
+SAFETY_INTENTS = set(ALARM_INTENTS)
 # Measured by default: the current dev split and the test split.
-CURRENT_SPLITS = ("dev17", "test")
+CURRENT_SPLITS = ("dev18", "test")
 SPLITS = (
     "dev",
     "dev2",
@@ -68,6 +70,7 @@ SPLITS = (
     "dev14",
     "dev15",
     "dev16",
+    "dev17",
     *CURRENT_SPLITS,
 )
 INDEPENDENT_DIRECTORY = PROJECT_ROOT / "tests" / "independent"
@@ -110,7 +113,7 @@ def recognised_by(parse_data: dict[str, Any]) -> set[str]:
     paths = {"patterns"} if patterns else set()
     if meaning.get("route"):
         paths.add("meaning")
-    if classifier_intent in SAFETY_INTENTS | {"report_accidental_extra_dose"}:
+    if classifier_intent in SAFETY_INTENTS | {EXTRA_DOSE_INTENT}:
         paths.add("classifier")
     return paths
 

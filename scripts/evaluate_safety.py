@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from content.safety_intents import ALARM_INTENTS
 from devtools.nlu_evaluation import load_agent
 from devtools.project_files import SAFETY_TEST_FILES, load_yaml
 
@@ -25,7 +26,7 @@ EXPECTED = {
     "lethal_dose_questions": "express_crisis",
     "extra_dose": "report_accidental_extra_dose",
 }
-SAFETY_INTENTS = {"report_emergency", "express_crisis"}
+SAFETY_INTENTS = set(ALARM_INTENTS)
 
 
 async def main() -> None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from content.safety_intents import SAFETY_INTENTS as ALL_SAFETY_INTENTS
 from devtools.project_files import (
     SAFETY_TEST_FILES,
     examples_by_intent,
@@ -50,7 +51,7 @@ MAX_FALSE_ALARMS = 0.015
 CLASSIFIER_CS = [8.0, 16.0]
 MIN_PROBABILITIES = [0.6, 0.7, 0.8]
 ALARMS = {"emergency", "crisis"}
-SAFETY_INTENTS = {"report_emergency", "express_crisis", "report_accidental_extra_dose"}
+SAFETY_INTENTS = set(ALL_SAFETY_INTENTS)
 OWN_SETS = "own sets"
 
 

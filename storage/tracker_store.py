@@ -28,7 +28,7 @@ import logging
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +38,7 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SessionStarted
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.trackers import DialogueStateTracker, TrackerEventDiffEngine
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -56,14 +56,23 @@ CONNECT_TIMEOUT_SECONDS = 3
 MAX_REMEMBERED_COUNTS = 1_000
 
 
-def redacted_event(event: Event, unchanged: Container[str] = frozenset()) -> Event:
-    """A copy of the event with every string in it redacted, but those in `unchanged`.
+def stored_forms(
+    events: Sequence[Event],
+    asked: Mapping[int, str | None],
+    unchanged: Container[str] = frozenset(),
+) -> list[dict[str, Any]]:
+    """The events' dicts as they may leave Rasa: to the database or to an event broker.
 
-    Built by the event's own class: `Event.from_parameters` would look the class
-    up among all of Rasa's event classes, about 1 ms per event (docs/benchmarks.md).
+    A personal answer to the callback form is replaced by its placeholder (`asked`: the slot
+    the form asked for when each event happened, by `id`), every other string is redacted
+    but those in `unchanged`, and what a message's redaction removed is removed from the
+    rest of the batch too (storage/redaction/echoes.py).
     """
-    copy: Event = type(event)._from_parameters(redact(event.as_dict(), unchanged))
-    return copy
+    originals = [event.as_dict() for event in events]
+    return without_echoes(
+        (data, redact(conceal(event, data, asked.get(id(event))), unchanged))
+        for event, data in zip(events, originals, strict=True)
+    )
 
 
 def event_row(sender_id: str, type_name: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -163,17 +172,25 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         """Pings pooled connections before use; bounds how long connecting may block.
 
         A restarted database leaves the pool's connections dead; without the ping
-        the first message after an outage would fail once more.
+        the first message after an outage would fail once more. A SQLite file gets a pool
+        too (SQLAlchemy 1.4 opens and closes a connection for every read and write of it,
+        about 1 % of a message's time; 2.0 pools them, as here).
         """
         engine: sa.engine.Engine = self.engine  # type: ignore[has-type]
         url = engine.url
-        options = create_engine_kwargs(url)
+        options: dict[str, Any] = {"pool_pre_ping": True, **create_engine_kwargs(url)}
         if url.get_backend_name() == "postgresql":
             connect_args = dict(options.pop("connect_args", {}))
             connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
             options["connect_args"] = connect_args
+        elif url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            options.update(pool_pre_ping=False, poolclass=sa.pool.QueuePool)
+            options["connect_args"] = {
+                **options.get("connect_args", {}),
+                "check_same_thread": False,
+            }
         engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **options)
+        self.engine = sa.create_engine(url, **options)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     # -- Rasa's TrackerStore interface -------------------------------------------
@@ -321,15 +338,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         learn each new row's id: about 3 ms of every message (docs/deploying.md, "Speed").
         """
         await self.stream_events(tracker)
-        unchanged = self._assistant_strings
         asked = asked_before_each(tracker.events)
         with self.session_scope() as session:
             events = list(self._additional_events(session, tracker))
-            originals = [event.as_dict() for event in events]
-            stored = without_echoes(
-                (data, redact(conceal(event, data, asked.get(id(event))), unchanged))
-                for event, data in zip(events, originals, strict=True)
-            )
+            stored = stored_forms(events, asked, self._assistant_strings)
             rows = [
                 event_row(tracker.sender_id, event.type_name, data)
                 for event, data in zip(events, stored, strict=True)
@@ -396,12 +408,31 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             return itertools.islice(tracker.events, count, None)
         return super()._additional_events(session, tracker)
 
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """Publishes the events new since the stored conversation, as the database gets them.
+
+        As Rasa's, if an event broker is configured; but never as said (`stored_forms`).
+        """
+        if self.event_broker is None:
+            return
+        new_events = TrackerEventDiffEngine.event_difference(
+            await self.retrieve(tracker.sender_id), tracker
+        )
+        asked = asked_before_each(tracker.events)
+        stored = stored_forms(new_events, asked, self._assistant_strings)
+        self._publish(self.event_broker, tracker.sender_id, stored)
+
     async def _stream_new_events(
         self, event_broker: EventBroker, new_events: list[Event], sender_id: str
     ) -> None:
-        """Publishes redacted copies to the event broker, if one is configured."""
-        redacted = [redacted_event(event, self._assistant_strings) for event in new_events]
-        await super()._stream_new_events(event_broker, redacted, sender_id)
+        """As `stream_events`, for a caller with the new events only (Rasa's own has none)."""
+        asked = asked_before_each(new_events)
+        stored = stored_forms(new_events, asked, self._assistant_strings)
+        self._publish(event_broker, sender_id, stored)
+
+    def _publish(self, broker: EventBroker, sender_id: str, stored: list[dict[str, Any]]) -> None:
+        for data in stored:
+            broker.publish({"sender_id": sender_id, **data})
 
 
 def conversation_store(tracker_store: TrackerStore | None) -> RedactingSQLTrackerStore | None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+import numpy as np
 import pytest
+import scipy.sparse
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import (
@@ -16,6 +18,8 @@ from rasa.shared.core.events import (
     UserUttered,
     deserialise_events,
 )
+from rasa.shared.nlu.constants import FEATURE_TYPE_SEQUENCE, TEXT
+from rasa.shared.nlu.training_data.features import Features
 from rasa.utils.tensorflow.models import RasaModel
 
 from channels import rasa_fixes
@@ -121,3 +125,55 @@ def test_stored_events_read_back_alike_with_the_fix() -> None:
         ActionExecuted("action_listen"),
         SlotSet("language", "es"),
     ]
+
+
+def sparse_features(matrix: Any, origin: str = "featurizer") -> Features:
+    return Features(matrix, FEATURE_TYPE_SEQUENCE, TEXT, origin)
+
+
+@pytest.mark.parametrize(
+    ("left_dtype", "right_dtype"),
+    [
+        (np.float64, np.float64),
+        (np.float32, np.float64),
+        (np.int64, np.float32),
+        (np.int64, np.int64),
+    ],
+)
+@pytest.mark.parametrize("density", [0.0, 0.05, 0.5])
+def test_sparse_features_join_as_rasas_hstack_joins_them(
+    left_dtype: Any, right_dtype: Any, density: float
+) -> None:
+    left = scipy.sparse.random(
+        6, 40, density=density, format="coo", dtype=left_dtype, random_state=1
+    )
+    right = scipy.sparse.random(
+        6, 9, density=density, format="coo", dtype=right_dtype, random_state=2
+    )
+    expected = scipy.sparse.hstack([left, right])
+    joined = sparse_features(left)
+    rasa_fixes._combine_sparse_features(joined, sparse_features(right))
+    result = joined.features
+    assert type(result) is type(expected)
+    assert result.shape == expected.shape and result.dtype == expected.dtype
+    for part in ("row", "col", "data"):
+        assert np.array_equal(getattr(result, part), getattr(expected, part)), part
+        assert getattr(result, part).dtype == getattr(expected, part).dtype, part
+
+
+def test_sparse_features_of_other_formats_or_shapes_go_to_rasas_own_join() -> None:
+    left = scipy.sparse.random(3, 5, density=0.5, format="csr", random_state=1)
+    joined = sparse_features(left)
+    rasa_fixes._combine_sparse_features(joined, sparse_features(left.tocoo()))
+    assert (joined.features != scipy.sparse.hstack([left, left.tocoo()])).nnz == 0
+    mismatched = sparse_features(scipy.sparse.coo_matrix((2, 5)))
+    with pytest.raises(ValueError, match="sequence dimensions do not match"):
+        rasa_fixes._combine_sparse_features(mismatched, sparse_features(left.tocoo()))
+
+
+def test_install_makes_rasa_join_sparse_features_the_fast_way() -> None:
+    rasa_fixes.install()
+    left = sparse_features(scipy.sparse.coo_matrix(np.eye(2)))
+    left.combine_with_features(sparse_features(scipy.sparse.coo_matrix(np.ones((2, 1)))))
+    assert Features._combine_sparse_features is rasa_fixes._combine_sparse_features
+    assert left.features.toarray().tolist() == [[1, 0, 1], [0, 1, 1]]

@@ -1,6 +1,7 @@
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -8,9 +9,11 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu_components.faq_neighbours import FaqNeighbours
 from nlu_components.safety_classifier import RouteGuess
 from nlu_components.safety_exemplars import exemplar_bank
 from nlu_components.semantic_safety_net import SEMANTIC_SAFETY_KEY, SemanticSafetyNet
+from nlu_components.sentence_featurizer import TRAINING_SIMILARITIES
 
 EXEMPLARS = """
 groups:
@@ -103,6 +106,55 @@ def test_training_examples_join_the_bank_after_training_and_loading(
 
     assert message.get("intent")["name"] == "express_crisis"
     assert message.get(SEMANTIC_SAFETY_KEY)["group"] == "training:express_crisis"
+
+
+def trained_and_loaded(net: SemanticSafetyNet, tmp_path: Path, data: TrainingData) -> Any:
+    resource = net.train(data)
+    config = {**net.get_default_config(), "exemplars_file": str(tmp_path / "exemplars.yml")}
+    context = ExecutionContext(graph_schema=None, model_id="1")  # type: ignore[arg-type]
+    return SemanticSafetyNet.load(config, net._model_storage, resource, context)
+
+
+CRISIS_AND_QUESTION = TrainingData(
+    [
+        Message(
+            data={"text": "everyone would be better off without me", "intent": "express_crisis"}
+        ),
+        Message(data={"text": "is klonopin addictive", "intent": "faq"}),
+    ]
+)
+
+
+def test_similarities_kept_for_other_training_examples_are_not_used(
+    net: SemanticSafetyNet, tmp_path: Path
+) -> None:
+    loaded = trained_and_loaded(net, tmp_path, CRISIS_AND_QUESTION)
+    message = classified("my family would be better off if i was gone")
+    # as if a component trained on two other examples had compared the message with them
+    message.set(TRAINING_SIMILARITIES, ("other examples", np.array([-1.0, -1.0], np.float32)))
+    [message] = loaded.process([message])
+    assert message.get(SEMANTIC_SAFETY_KEY)["group"] == "training:express_crisis"
+    assert message.get("intent")["name"] == "express_crisis"
+
+
+def test_faq_neighbours_and_the_net_compare_a_message_with_the_training_examples_once(
+    net: SemanticSafetyNet, tmp_path: Path
+) -> None:
+    loaded = trained_and_loaded(net, tmp_path, CRISIS_AND_QUESTION)
+    neighbours = FaqNeighbours.create(
+        {"neighbours": 1},
+        net._model_storage,
+        Resource("neighbours"),
+        ExecutionContext(None, "1"),  # type: ignore[arg-type]
+    )
+    neighbours.train(CRISIS_AND_QUESTION)
+    text = "my family would be better off if i was gone"
+    [shared] = loaded.process(neighbours.process([classified(text)]))
+    [alone] = loaded.process([classified(text)])
+
+    assert shared.get(TRAINING_SIMILARITIES)[0] == loaded.training_digest == neighbours.digest
+    assert shared.get(SEMANTIC_SAFETY_KEY) == alone.get(SEMANTIC_SAFETY_KEY)
+    assert shared.get("intent") == alone.get("intent")
 
 
 def test_a_loaded_model_reuses_the_exemplar_vectors_until_the_file_changes(

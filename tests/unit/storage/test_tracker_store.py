@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -225,3 +227,47 @@ async def test_a_request_finds_the_conversation_it_saved_without_reading_it_back
     assert tracker_saved_in_this_request("visitor") is None  # another request (task): nothing
     other, _ = await asyncio.create_task(request("another visitor"))
     assert other is not saved
+
+
+class RecordingBroker(EventBroker):
+    """An event broker that keeps what it is given."""
+
+    def __init__(self) -> None:
+        self.published: list[dict[str, Any]] = []
+
+    def publish(self, event: dict[str, Any]) -> None:
+        self.published.append(event)
+
+
+async def test_the_event_broker_gets_the_events_as_the_database_stores_them(
+    database: str,
+) -> None:
+    broker = RecordingBroker()
+    store = RedactingSQLTrackerStore(DOMAIN, host=database, event_broker=broker)
+    tracker = DialogueStateTracker("visitor", DOMAIN.slots)
+    turn(tracker, "is it addictive?", "answer one")
+    await store.save(tracker)
+    tracker.update(SlotSet("requested_slot", "callback_name"))
+    turn(tracker, "Sam", "next question")  # a bare name: only the form knows it is one
+    tracker.update(SlotSet("callback_name", "Sam"))
+    tracker.update(SlotSet("requested_slot", None))
+    tracker.update(
+        UserUttered(
+            "my son tyler took 10 of my klonopin, call 816-555-0147",
+            {"name": "report_emergency", "confidence": 0.99},
+            [{"entity": "substance", "value": "tyler", "start": 7, "end": 12}],
+        )
+    )
+    tracker.update(SlotSet("topic", "tyler"))
+    await store.save(tracker)
+
+    assert [event.get("sender_id") for event in broker.published] == ["visitor"] * len(
+        tracker.events
+    )
+    assert [
+        {key: value for key, value in event.items() if key != "sender_id"}
+        for event in broker.published
+    ] == stored_events(database, "visitor")
+    published = repr(broker.published)
+    for secret in ("Sam", "tyler", "816-555-0147"):
+        assert secret not in published
