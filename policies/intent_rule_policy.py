@@ -56,9 +56,10 @@ def required_intent(last_state: State) -> str | None:
 
 @dataclass
 class RuleIndex:
-    """The rules as `_get_possible_keys` needs them: which can match a last turn's intent."""
+    """The rules as the policy needs them: which can match a last turn's intent or its text."""
 
     longest: int = 0
+    by_text: bool = False
     by_intent: Dict[str, List[str]] = field(default_factory=dict)
     any_intent: List[str] = field(default_factory=list)
 
@@ -69,7 +70,11 @@ class RuleIndex:
         for key in keys:
             states = json.loads(key)
             index.longest = max(index.longest, len(states))
-            intent = required_intent(states[-1]) if states else None
+            if not states:
+                index.any_intent.append(key)
+                continue
+            index.by_text = index.by_text or may_match_without_intent(states[-1])
+            intent = required_intent(states[-1])
             if intent is None:
                 index.any_intent.append(key)
             else:
@@ -89,17 +94,13 @@ class IntentRulePolicy(RulePolicy):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """As RulePolicy; what the rules need is read from them when first used."""
         super().__init__(*args, **kwargs)
-        self._rule_shape: Tuple[bool, RuleIndex] | None = None
+        self._rule_index: RuleIndex | None = None
 
-    def _shape(self) -> Tuple[bool, RuleIndex]:
-        """Whether a rule can match by text, and the rules indexed by their last intent."""
-        if self._rule_shape is None:
-            keys = list(self.lookup.get(RULES, {}))
-            by_text = any(
-                may_match_without_intent(rule[-1]) for rule in map(json.loads, keys) if rule
-            )
-            self._rule_shape = (by_text, RuleIndex.of(keys))
-        return self._rule_shape
+    def _index(self) -> RuleIndex:
+        """The rules indexed by their last intent, made when first used."""
+        if self._rule_index is None:
+            self._rule_index = RuleIndex.of(list(self.lookup.get(RULES, {})))
+        return self._rule_index
 
     def train(
         self,
@@ -108,7 +109,7 @@ class IntentRulePolicy(RulePolicy):
         **kwargs: Any,
     ) -> Resource:
         """As RulePolicy; the rules may change, so they are read again when next used."""
-        self._rule_shape = None
+        self._rule_index = None
         return super().train(training_trackers, domain, **kwargs)
 
     def _find_action_from_rules(
@@ -118,7 +119,7 @@ class IntentRulePolicy(RulePolicy):
         use_text_for_last_user_input: bool,
     ) -> Tuple[str | None, str | None, bool]:
         """As RulePolicy's; a lookup by text finds nothing when no rule can match by text."""
-        if use_text_for_last_user_input and not self._shape()[0]:
+        if use_text_for_last_user_input and not self._index().by_text:
             return None, None, False
         return super()._find_action_from_rules(tracker, domain, use_text_for_last_user_input)
 
@@ -129,7 +130,7 @@ class IntentRulePolicy(RulePolicy):
         check accepts the rule, so those turns cannot take a key out. Of the rules, only
         those that may match the last turn's intent are checked against it.
         """
-        index = self._shape()[1] if lookup is self.lookup.get(RULES) else None
+        index = self._index() if lookup is self.lookup.get(RULES) else None
         possible_keys = index.candidates(states[-1]) if index and states else set(lookup.keys())
         for turn_index, state in enumerate(reversed(states)):
             if not possible_keys or (index is not None and turn_index >= index.longest):

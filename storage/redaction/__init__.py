@@ -98,6 +98,7 @@ __all__ = [
     "NAME",
     "PHONE",
     "SSN",
+    "map_strings",
     "redact",
     "redact_text",
     "strings_in",
@@ -172,14 +173,23 @@ def redact(value: Any, unchanged: Container[str] = frozenset()) -> Any:
     Returns:
         A redacted copy of the value.
     """
+    return map_strings(value, lambda text: text if text in unchanged else redact_text(text))
+
+
+def map_strings(value: Any, function: Callable[[str], str]) -> Any:
+    """A copy of `value` with `function` applied to every str inside dicts/lists/tuples.
+
+    Keys are left alone; dicts, lists and tuples (named tuples included) are copied, never
+    changed in place; every other type is returned as is.
+    """
     if isinstance(value, str):
-        return value if value in unchanged else redact_text(value)
+        return function(value)
     if isinstance(value, dict):
-        return {key: redact(item, unchanged) for key, item in value.items()}
+        return {key: map_strings(item, function) for key, item in value.items()}
     if isinstance(value, list):
-        return [redact(item, unchanged) for item in value]
+        return [map_strings(item, function) for item in value]
     if isinstance(value, tuple):
-        items = [redact(item, unchanged) for item in value]
+        items = [map_strings(item, function) for item in value]
         if hasattr(value, "_fields"):
             return type(value)(*items)
         return tuple(items)

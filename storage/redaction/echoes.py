@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from storage.redaction import map_strings
+
 REDACTED_VALUE = "[REDACTED]"
 
 
@@ -35,16 +37,6 @@ def redacted_spans(original: Mapping[str, Any], redacted: Mapping[str, Any]) -> 
     return found
 
 
-def _replace(value: Any, pattern: re.Pattern[str]) -> Any:
-    if isinstance(value, str):
-        return pattern.sub(REDACTED_VALUE, value)
-    if isinstance(value, dict):
-        return {key: _replace(item, pattern) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_replace(item, pattern) for item in value]
-    return value
-
-
 def without_echoes(
     pairs: Iterable[tuple[Mapping[str, Any], dict[str, Any]]],
 ) -> list[dict[str, Any]]:
@@ -61,4 +53,7 @@ def without_echoes(
         return [redacted for _, redacted in pairs]
     alternatives = "|".join(re.escape(span) for span in sorted(spans, key=len, reverse=True))
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-    return [_replace(redacted, pattern) for _, redacted in pairs]
+    return [
+        map_strings(redacted, lambda text: pattern.sub(REDACTED_VALUE, text))
+        for _, redacted in pairs
+    ]
