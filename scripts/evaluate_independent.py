@@ -4,9 +4,8 @@ Those messages were written apart from the training data, the patterns and the
 project's own test sets, by writers who read neither. The dev splits may be tuned
 on (dev2, dev3 with English safety messages only, dev4, dev5 with safety messages only,
 dev6 to dev19 were written later by other writers, when the earlier ones were used up); the
-test split never. The test split, the current dev split (dev19) and dev17 and dev18 (tuned on,
-served at the next retraining) are in tests/independent/;
-the served dev splits (dev to dev16) are now examples of the semantic safety net
+test split never. The test split and the current dev split (dev19) are in tests/independent/;
+the served dev splits (dev to dev18) are now examples of the semantic safety net
 (nlu_components/labelled_messages/), so their safety figures no longer measure anything
 (run them by name to check nothing broke). For each split:
 

@@ -7,12 +7,19 @@ follows the answer. Each failure names the file to change. How many examples are
 tests/data_checks/test_training_data.py's; what an answer must say, test_faq_content.py's.
 """
 
+import re
 from typing import Any
 
 import pytest
 
 from actions.faq_topics import FAQ_INTENT, FaqTopic, load_catalogue, topic_key
-from devtools.project_files import examples_by_intent, load_yaml, training_examples
+from content.languages import without_accents
+from devtools.project_files import (
+    TRAINING_FILES,
+    examples_by_intent,
+    load_yaml,
+    training_examples,
+)
 
 REGISTRY = "actions/faq_topics.yml"
 TOPICS = load_catalogue()
@@ -25,6 +32,11 @@ ANSWERS = {
 }
 STORIES: list[dict[str, Any]] = load_yaml("tests/test_stories.yml")["stories"]
 NEAR_MISSES: list[dict[str, Any]] = load_yaml("tests/safety_test_set.yml")["near_misses"]
+
+
+def as_read(text: str) -> str:
+    """`text` without case, accents and punctuation, as the word counts read their lemmas."""
+    return " ".join(re.findall(r"\w+", without_accents(text).casefold()))
 
 
 def faq_topics_in(names: list[str]) -> set[str]:
@@ -67,6 +79,22 @@ def shows_what_follows(topic: FaqTopic, steps: list[dict[str, Any]]) -> bool:
 @pytest.mark.parametrize("topic", TOPICS)
 def test_the_topic_has_training_examples(topic: str) -> None:
     assert TRAINING.get(f"faq/{topic}"), f"data/nlu.yml has no examples of intent faq/{topic}"
+
+
+@pytest.mark.parametrize("language", sorted(TRAINING_FILES))
+@pytest.mark.parametrize("topic", TOPICS)
+def test_the_button_question_is_a_training_example_of_its_topic(topic: str, language: str) -> None:
+    """A button must not lean on the classifiers generalising: it sends a question they learnt.
+
+    Without it, the Spanish off-label button got the answer on uses from a training on one
+    machine and the right one on another (#15 part 22).
+    """
+    question = TOPICS[topic].question_in(language)
+    examples = training_examples(language).get(f"faq/{topic}", [])
+    assert as_read(question) in map(as_read, examples), (
+        f"{' or '.join(TRAINING_FILES[language])} should have {REGISTRY}'s button question "
+        f"{question!r} as it is among the examples of faq/{topic}"
+    )
 
 
 @pytest.mark.parametrize("topic", TOPICS)
