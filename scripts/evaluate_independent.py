@@ -16,7 +16,7 @@ the served dev splits (dev to dev18) are now examples of the semantic safety net
   answer given with confidence (a wrong answer), or a referral / "did you mean";
   for questions the article does not answer, any FAQ answer is a wrong answer.
 
-    .venv/bin/python scripts/evaluate_independent.py [dev19|test|dev|dev2|...|dev17 ...]
+    .venv/bin/python scripts/evaluate_independent.py [dev19|test|dev|dev2|...|dev18 ...]
 
 Quote the output, with the machine and date, in docs/safety-evaluation.md and
 docs/nlu-evaluation.md.
