@@ -45,7 +45,7 @@ Chosen by leave-one-writer-out on eleven writers' questions (docs/nlu-evaluation
 Not in the article: an answer given yields to "Did you mean ...?" when the classifier's most
 likely label is ``none`` (the questions independent writers marked as not answered by the
 article) with at least ``no_answer_min_probability`` (the gate records ``no_answer``). Chosen
-by leave-one-writer-out on thirteen writers' questions (docs/nlu-evaluation.md).
+by leave-one-writer-out on the served writers' questions (docs/nlu-evaluation.md).
 
 A fallback whose best guess is a referral intent (``referral_intents``: the doctor or
 pharmacist referral for dose and personal questions) at ``rescue_min_intent_confidence`` or

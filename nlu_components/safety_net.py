@@ -12,9 +12,11 @@ path leads to the safety responses.
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.training_data.message import Message
 
+from content.safety_intents import EMERGENCY_INTENT, EXTRA_DOSE_INTENT
 from nlu_components.pattern_router import PatternRouter
-from nlu_components.safety_patterns import DEFAULT_PATTERNS_FILE, INTENT_PRIORITY
+from nlu_components.safety_patterns import DEFAULT_PATTERNS_FILE, INTENT_PRIORITY, SafetyMatch
 
 SAFETY_NET_KEY = "safety_net"
 
@@ -26,3 +28,15 @@ class SafetyNet(PatternRouter):
     DEFAULT_PATTERNS_FILE = DEFAULT_PATTERNS_FILE
     INTENTS = INTENT_PRIORITY
     OUTPUT_KEY = SAFETY_NET_KEY
+
+    def route(self, message: Message, found: SafetyMatch, classifier_intent: str | None) -> None:
+        """Routes the match, except an extra dose the classifier took for an emergency.
+
+        The extra-dose pattern reads the words of an accident ("took it twice by mistake"); the
+        danger signs beside them ("slumped over", "hard to rouse") are not all in the emergency
+        patterns. When DIET read an emergency, its 911 script stands: it names Poison Control
+        too, and a pattern never lowers it to "call Poison Control".
+        """
+        if found.intent == EXTRA_DOSE_INTENT and classifier_intent == EMERGENCY_INTENT:
+            return
+        super().route(message, found, classifier_intent)

@@ -3,9 +3,9 @@
 Those messages were written apart from the training data, the patterns and the
 project's own test sets, by writers who read neither. The dev splits may be tuned
 on (dev2, dev3 with English safety messages only, dev4, dev5 with safety messages only,
-dev6 to dev19 were written later by other writers, when the earlier ones were used up); the
-test split never. The test split and the current dev split (dev19) are in tests/independent/;
-the served dev splits (dev to dev18) are now examples of the semantic safety net
+dev6 to dev20 were written later by other writers, when the earlier ones were used up); the
+test split never. The test split and the current dev split (dev20) are in tests/independent/;
+the served dev splits (dev to dev19) are now examples of the semantic safety net
 (nlu_components/labelled_messages/), so their safety figures no longer measure anything
 (run them by name to check nothing broke). For each split:
 
@@ -16,7 +16,7 @@ the served dev splits (dev to dev18) are now examples of the semantic safety net
   answer given with confidence (a wrong answer), or a referral / "did you mean";
   for questions the article does not answer, any FAQ answer is a wrong answer.
 
-    .venv/bin/python scripts/evaluate_independent.py [dev19|test|dev|dev2|...|dev18 ...]
+    .venv/bin/python scripts/evaluate_independent.py [dev20|test|dev|dev2|...|dev19 ...]
 
 Quote the output, with the machine and date, in docs/safety-evaluation.md and
 docs/nlu-evaluation.md.
@@ -51,7 +51,7 @@ FIRST_REPLY_MUST_HAVE = {
 # overdose answers carry a 911 line and the side-effects answer a 988 line on purpose).
 SAFETY_INTENTS = set(ALARM_INTENTS)
 # Measured by default: the current dev split and the test split.
-CURRENT_SPLITS = ("dev19", "test")
+CURRENT_SPLITS = ("dev20", "test")
 SPLITS = (
     "dev",
     "dev2",
@@ -71,6 +71,7 @@ SPLITS = (
     "dev16",
     "dev17",
     "dev18",
+    "dev19",
     *CURRENT_SPLITS,
 )
 INDEPENDENT_DIRECTORY = PROJECT_ROOT / "tests" / "independent"

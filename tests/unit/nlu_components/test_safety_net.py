@@ -58,6 +58,16 @@ def test_an_accidental_double_dose_gets_poison_control_unless_there_is_danger() 
     assert danger.get("intent")["name"] == "report_emergency"  # 911 before Poison Control
 
 
+def test_an_extra_dose_the_classifier_read_as_an_emergency_keeps_the_911_script() -> None:
+    text = "grandpa took his evening klonopin twice by mistake and is really hard to rouse"
+    [emergency] = SafetyNet({}).process([classified(text, intent="report_emergency")])
+    [unsure] = SafetyNet({}).process([classified(text, intent="nlu_fallback")])
+
+    assert emergency.get("intent") == {"name": "report_emergency", "confidence": 0.97}
+    assert emergency.get(SAFETY_NET_KEY) is None
+    assert unsure.get("intent")["name"] == "report_accidental_extra_dose"
+
+
 def test_spanish_emergencies_and_crises_are_routed_by_the_spanish_patterns() -> None:
     [emergency] = SafetyNet({}).process([classified("mi mamá se tomó todo el frasco")])
     [crisis] = SafetyNet({}).process([classified("ya no quiero vivir", intent="nlu_fallback")])
