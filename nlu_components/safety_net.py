@@ -33,7 +33,7 @@ class SafetyNet(PatternRouter):
         """Routes the match, except an extra dose the classifier took for an emergency.
 
         The extra-dose pattern reads the words of an accident ("took it twice by mistake"); the
-        danger signs beside them ("slumped over", "hard to rouse") are not all in the emergency
+        danger signs beside them ("keeps mumbling nonsense") are not all in the emergency
         patterns. When DIET read an emergency, its 911 script stands: it names Poison Control
         too, and a pattern never lowers it to "call Poison Control".
         """

@@ -59,7 +59,7 @@ def test_an_accidental_double_dose_gets_poison_control_unless_there_is_danger() 
 
 
 def test_an_extra_dose_the_classifier_read_as_an_emergency_keeps_the_911_script() -> None:
-    text = "grandpa took his evening klonopin twice by mistake and is really hard to rouse"
+    text = "grandpa took his evening klonopin twice by mistake and keeps mumbling nonsense"
     [emergency] = SafetyNet({}).process([classified(text, intent="report_emergency")])
     [unsure] = SafetyNet({}).process([classified(text, intent="nlu_fallback")])
 
