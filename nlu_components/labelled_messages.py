@@ -1,7 +1,7 @@
 """Messages written and labelled by independent writers: more examples for the semantic net.
 
-The dev splits of #15 (nlu_components/labelled_messages/*.yml) were written by sixteen writers
-who read only the article and the topic keys, each file measured once before anything was
+The dev splits of #15 (nlu_components/labelled_messages/*.yml) were written by independent
+writers who read only the article and the topic keys, each file measured once before anything was
 tuned on it, then tuned on. A leave-one-writer-out test (scripts/tune_semantic_safety.py)
 showed what they are worth as examples: with the other ten writers' messages in its bank, the
 semantic net alone routed 94 % of the left-out writer's emergencies and crises instead of

@@ -44,8 +44,12 @@ Chosen by leave-one-writer-out on eleven writers' questions (docs/nlu-evaluation
 
 Not in the article: an answer given yields to "Did you mean ...?" when the classifier's most
 likely label is ``none`` (the questions independent writers marked as not answered by the
-article) with at least ``no_answer_min_probability`` (the gate records ``no_answer``). Chosen
-by leave-one-writer-out on the served writers' questions (docs/nlu-evaluation.md).
+article) with at least ``no_answer_min_probability`` (the gate records ``no_answer``). An
+unsure answer, one kept only because the nearest examples agreed with it (``agreed``,
+``neighbours_answer``), yields when ``none`` is the classifier's most likely label with at least
+``unsure_no_answer_min_probability``: two opinions that were unsure of which answer, against
+one that names no answer. Both chosen by leave-one-writer-out on the served writers' questions
+(docs/nlu-evaluation.md).
 
 A fallback whose best guess is a referral intent (``referral_intents``: the doctor or
 pharmacist referral for dose and personal questions) at ``rescue_min_intent_confidence`` or
@@ -93,6 +97,7 @@ class ResponseConfidenceGate(StatelessComponent):
             "classifier_min_probability": 1.01,  # off
             "outvote_min_probability": 1.01,  # off
             "no_answer_min_probability": 1.01,  # off
+            "unsure_no_answer_min_probability": 1.01,  # off
             "referral_intents": ["ask_dose_or_prescription", "ask_personal_medical_advice"],
         }
 
@@ -107,6 +112,9 @@ class ResponseConfidenceGate(StatelessComponent):
         self.classifier_min_probability = float(self.config["classifier_min_probability"])
         self.outvote_min_probability = float(self.config["outvote_min_probability"])
         self.no_answer_min_probability = float(self.config["no_answer_min_probability"])
+        self.unsure_no_answer_min_probability = float(
+            self.config["unsure_no_answer_min_probability"]
+        )
         self.referral_intents = frozenset(self.config["referral_intents"])
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -245,9 +253,21 @@ class ResponseConfidenceGate(StatelessComponent):
         message.set(GATE_KEY, reason, add_to_output=True)
 
     def _withdraw_answer_not_in_article(self, message: Message) -> None:
-        """Makes an answer a fallback when the classifier is sure the article has none."""
+        """Makes an answer a fallback when the classifier is sure the article has none.
+
+        Sure means `no_answer_min_probability`, or `unsure_no_answer_min_probability` for an
+        answer kept only because the nearest examples agreed with an unsure ResponseSelector.
+        """
         label, probability = _classifier_opinion(message)
-        if label != NO_ANSWER or probability < self.no_answer_min_probability:
+        if label != NO_ANSWER:
+            return
+        kept_unsure = any(
+            (message.get(GATE_KEY) or {}).get(key) for key in ("agreed", "neighbours_answer")
+        )
+        needed = self.no_answer_min_probability
+        if kept_unsure:
+            needed = min(needed, self.unsure_no_answer_min_probability)
+        if probability < needed:
             return
         intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         response_confidence = self._selected_response_confidence(message, intent_name)

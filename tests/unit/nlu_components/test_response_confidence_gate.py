@@ -456,3 +456,62 @@ def test_none_never_touches_other_intents(withdrawing_gate: ResponseConfidenceGa
 def test_withdrawing_is_off_by_default(gate: ResponseConfidenceGate) -> None:
     [message] = gate.process([answered_but_not_in_article(0.99)])
     assert message.get("intent")["name"] == "faq"
+
+
+@pytest.fixture
+def doubting_gate() -> ResponseConfidenceGate:
+    return ResponseConfidenceGate(
+        {
+            "threshold": 0.6,
+            "agreement_threshold": 0.3,
+            "no_answer_min_probability": 0.66,
+            "unsure_no_answer_min_probability": 0.0,
+        }
+    )
+
+
+def test_an_unsure_agreed_answer_yields_to_a_less_likely_none(
+    doubting_gate: ResponseConfidenceGate,
+) -> None:
+    # "clonazepam for burning mouth": faq/detox at 0.4, the neighbours agree; the classifier's
+    # most likely label is none, at only 0.35
+    message = with_neighbours(classified_message("faq", 0.4), "faq/detox")
+    message.set("faq_classifier", {"label": "none", "probability": 0.35})
+    [message] = doubting_gate.process([message])
+
+    assert message.get("intent")["name"] == "nlu_fallback"
+    assert message.get(GATE_KEY) == {
+        "retrieval_intent": "faq",
+        "response_confidence": 0.4,
+        "withdrawn": "faq/detox",
+        "classifier_probability": 0.35,
+        "no_answer": True,
+    }
+
+
+def test_a_sure_answer_still_needs_a_likely_none(doubting_gate: ResponseConfidenceGate) -> None:
+    message = with_neighbours(classified_message("faq", 0.97), "faq/detox")
+    message.set("faq_classifier", {"label": "none", "probability": 0.35})
+    [message] = doubting_gate.process([message])
+    assert message.get("intent")["name"] == "faq"
+    assert message.get(GATE_KEY) is None
+
+
+def test_an_unsure_agreed_answer_stands_when_the_classifier_names_an_answer(
+    doubting_gate: ResponseConfidenceGate,
+) -> None:
+    message = with_neighbours(classified_message("faq", 0.4), "faq/detox")
+    message.set("faq_classifier", {"label": "faq/detox", "probability": 0.35})
+    [message] = doubting_gate.process([message])
+    assert message.get("intent")["name"] == "faq"
+    assert message.get(GATE_KEY)["agreed"] is True
+
+
+def test_without_the_unsure_rule_an_agreed_answer_yields_to_a_likely_none() -> None:
+    gate = ResponseConfidenceGate(
+        {"threshold": 0.6, "agreement_threshold": 0.3, "no_answer_min_probability": 0.66}
+    )
+    message = with_neighbours(classified_message("faq", 0.4), "faq/detox")
+    message.set("faq_classifier", {"label": "none", "probability": 0.73})
+    [message] = gate.process([message])
+    assert message.get("intent")["name"] == "nlu_fallback"
