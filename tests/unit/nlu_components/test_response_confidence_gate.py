@@ -458,6 +458,16 @@ def test_withdrawing_is_off_by_default(gate: ResponseConfidenceGate) -> None:
     assert message.get("intent")["name"] == "faq"
 
 
+def answer_neighbours_agree_with(
+    response_confidence: float, classifier_label: str, probability: float
+) -> Message:
+    """faq/detox at `response_confidence`, the nearest examples naming it too, and the
+    classifier's most likely label."""
+    message = with_neighbours(classified_message("faq", response_confidence), "faq/detox")
+    message.set("faq_classifier", {"label": classifier_label, "probability": probability})
+    return message
+
+
 @pytest.fixture
 def doubting_gate() -> ResponseConfidenceGate:
     return ResponseConfidenceGate(
@@ -475,8 +485,7 @@ def test_an_unsure_agreed_answer_yields_to_a_less_likely_none(
 ) -> None:
     # "clonazepam for burning mouth": faq/detox at 0.4, the neighbours agree; the classifier's
     # most likely label is none, at only 0.35
-    message = with_neighbours(classified_message("faq", 0.4), "faq/detox")
-    message.set("faq_classifier", {"label": "none", "probability": 0.35})
+    message = answer_neighbours_agree_with(0.4, "none", 0.35)
     [message] = doubting_gate.process([message])
 
     assert message.get("intent")["name"] == "nlu_fallback"
@@ -490,8 +499,7 @@ def test_an_unsure_agreed_answer_yields_to_a_less_likely_none(
 
 
 def test_a_sure_answer_still_needs_a_likely_none(doubting_gate: ResponseConfidenceGate) -> None:
-    message = with_neighbours(classified_message("faq", 0.97), "faq/detox")
-    message.set("faq_classifier", {"label": "none", "probability": 0.35})
+    message = answer_neighbours_agree_with(0.97, "none", 0.35)
     [message] = doubting_gate.process([message])
     assert message.get("intent")["name"] == "faq"
     assert message.get(GATE_KEY) is None
@@ -500,8 +508,7 @@ def test_a_sure_answer_still_needs_a_likely_none(doubting_gate: ResponseConfiden
 def test_an_unsure_agreed_answer_stands_when_the_classifier_names_an_answer(
     doubting_gate: ResponseConfidenceGate,
 ) -> None:
-    message = with_neighbours(classified_message("faq", 0.4), "faq/detox")
-    message.set("faq_classifier", {"label": "faq/detox", "probability": 0.35})
+    message = answer_neighbours_agree_with(0.4, "faq/detox", 0.35)
     [message] = doubting_gate.process([message])
     assert message.get("intent")["name"] == "faq"
     assert message.get(GATE_KEY)["agreed"] is True
@@ -511,7 +518,6 @@ def test_without_the_unsure_rule_an_agreed_answer_yields_to_a_likely_none() -> N
     gate = ResponseConfidenceGate(
         {"threshold": 0.6, "agreement_threshold": 0.3, "no_answer_min_probability": 0.66}
     )
-    message = with_neighbours(classified_message("faq", 0.4), "faq/detox")
-    message.set("faq_classifier", {"label": "none", "probability": 0.73})
+    message = answer_neighbours_agree_with(0.4, "none", 0.73)
     [message] = gate.process([message])
     assert message.get("intent")["name"] == "nlu_fallback"
