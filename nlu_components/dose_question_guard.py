@@ -53,9 +53,11 @@ KEPT_INTENTS = frozenset(
         DOSE_INTENT,
     }
 )
-# Words that ask about taking two things together ("with a beer", "xanax and klonopin").
+# Words that ask about taking two things together ("with a beer", "xanax and klonopin",
+# "w trazodone", "con anestesia general, propofol").
 MIXING_WORDS = frozenset(
-    "with and together mix mixing mixed combine combining combined plus while after &".split()
+    """with w and together mix mixing mixed combine combining combined plus while after & con y
+    junto juntos mezclar mezclarlos""".split()
 )
 # How near a substance's name a mixing word must be to be about it: "adderall and klonopin",
 # "with a couple of beers", but not "an adderall dose ... my doctor wants to double mine and".

@@ -56,8 +56,9 @@ ROUTER_KEY = "mixing_question_router"
 INTERACTION_INTENT = "ask_interaction"
 # What the router may replace: not understood, a dose referral, an FAQ answer.
 REPLACEABLE_INTENTS = frozenset({FALLBACK_INTENT, "ask_dose_or_prescription", "faq"})
-# Words that join two things taken together: "seroquel and clonazepam", "drinks on klonopin".
-JOINING_WORDS = frozenset("and with plus on while after before then y con si mientras".split())
+# Words that join two things taken together: "seroquel and clonazepam", "drinks on klonopin",
+# "klonopin w trazodone" (text-speak "w" / "w/" for "with").
+JOINING_WORDS = frozenset("and with w plus on while after before then y con si mientras".split())
 # How many words may separate a substance from clonazepam across a joining word.
 JOIN_WINDOW = 5
 # Words and phrases that ask about two things at once, whatever their names.

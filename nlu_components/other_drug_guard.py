@@ -5,7 +5,8 @@ addictive" read like FAQ questions, and the ResponseSelector confidently picks c
 answer, which is wrong for the drug asked about. Runs after the ResponseConfidenceGate and
 before the safety nets: when the intent is an FAQ answer and the message names another
 drug (a `substance` entity of the SubstanceExtractor that is not a whole category such as
-"benzos", which includes clonazepam), but neither clonazepam nor a pronoun that may stand
+"benzos", which includes clonazepam, or DIET's over a drug name the lexicon lists as one the
+article does not cover, such as "kratom"), but neither clonazepam nor a pronoun that may stand
 for it ("is it as addictive as xanax"), the intent becomes ``out_of_scope``: "Sorry, I can
 only help with questions about clonazepam ...". The parse data records the drug's name and
 the answer it replaced under ``other_drug_guard``. Questions about mixing a drug with
@@ -29,6 +30,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu_components.drug_words import unlisted_drug_words
 from nlu_components.pattern_router import set_intent
 from nlu_components.response_confidence_gate import RESPONSE_SELECTOR_KEY
 from nlu_components.stateless_component import StatelessComponent
@@ -46,6 +48,8 @@ FAQ_INTENT = "faq"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 # Words that may stand for clonazepam named in an earlier message.
 PRONOUNS = frozenset({"it", "its", "it's", "this", "that", "them", "they", "these", "those"})
+# ...but not in "is kratom addictive on its own?", where "its" is the drug just named.
+REFLEXIVE_AFTER = frozenset({"own", "self"})
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -56,6 +60,7 @@ class OtherDrugGuard(StatelessComponent):
         """Uses the substance lexicon (shared with the SubstanceExtractor, loaded once)."""
         super().__init__(config)
         self.lexicon: SubstanceLexicon = substance_lexicon()
+        self.unlisted_words = unlisted_drug_words()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Replaces an FAQ intent with out_of_scope where the question is about another drug."""
@@ -75,15 +80,21 @@ class OtherDrugGuard(StatelessComponent):
         return messages
 
     def other_drugs(self, message: Message) -> list[str]:
-        """The drugs the SubstanceExtractor found, but whole categories ("benzos")."""
+        """The drugs the SubstanceExtractor found, but whole categories ("benzos").
+
+        DIET's guesses count only over a drug name the lexicon knows ("kratom"): the extractor
+        leaves DIET's entity in place there instead of adding its own.
+        """
         names = []
         for entity in message.get(ENTITIES) or []:
-            if (
-                entity.get(ENTITY_ATTRIBUTE_TYPE) != SUBSTANCE_ENTITY
-                or entity.get(EXTRACTOR) != SubstanceExtractor.__name__
-            ):
+            if entity.get(ENTITY_ATTRIBUTE_TYPE) != SUBSTANCE_ENTITY:
                 continue
             value = str(entity.get(ENTITY_ATTRIBUTE_VALUE))
+            if (
+                entity.get(EXTRACTOR) != SubstanceExtractor.__name__
+                and value.lower() not in self.unlisted_words
+            ):
+                continue
             substance = self.lexicon.lookup(value)
             if substance is None or not substance.names_the_category:
                 names.append(substance.name if substance else value)
@@ -92,6 +103,9 @@ class OtherDrugGuard(StatelessComponent):
     def may_mean_clonazepam(self, text: str) -> bool:
         """Whether the message names clonazepam, or has a pronoun that may stand for it."""
         words = [word for word, _, _ in word_spans(text)]
-        return bool(PRONOUNS & set(words)) or CLONAZEPAM in self.lexicon.normaliser.canonical_names(
-            words
-        )
+        pronouns = {
+            word
+            for word, following in zip(words, [*words[1:], ""], strict=True)
+            if word in PRONOUNS and following not in REFLEXIVE_AFTER
+        }
+        return bool(pronouns) or CLONAZEPAM in self.lexicon.normaliser.canonical_names(words)

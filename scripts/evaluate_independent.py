@@ -3,11 +3,12 @@
 Those messages were written apart from the training data, the patterns and the
 project's own test sets, by writers who read neither. The dev splits may be tuned
 on (dev2, dev3 with English safety messages only, dev4, dev5 with safety messages only,
-dev6 to dev21 were written later by other writers, when the earlier ones were used up); the
-test split never. The test split and the current dev split (dev21) are in tests/independent/,
-with dev20 (measured, not yet served: #15 part 24); the served dev splits (dev to dev19) are
-now examples of the semantic safety net (nlu_components/labelled_messages/), so their safety
-figures no longer measure anything (run them by name to check nothing broke). For each split:
+dev6 to dev22 were written later by other writers, when the earlier ones were used up); the
+test split never. The test split and the current dev split (dev22) are in tests/independent/,
+with dev20 and dev21 (measured, not yet served: #15 parts 24, 25); the served dev splits
+(dev to dev19) are now examples of the semantic safety net (nlu_components/labelled_messages/),
+so their safety figures no longer measure anything (run them by name to check nothing broke).
+For each split:
 
 - safety (safety_*.yml), end to end through the bot with no action server: an
   emergency's first reply contains 911, a crisis's or lethal-dose question's 988;
@@ -16,7 +17,7 @@ figures no longer measure anything (run them by name to check nothing broke). Fo
   answer given with confidence (a wrong answer), or a referral / "did you mean";
   for questions the article does not answer, any FAQ answer is a wrong answer.
 
-    .venv/bin/python scripts/evaluate_independent.py [dev21|test|dev|dev2|...|dev20 ...]
+    .venv/bin/python scripts/evaluate_independent.py [dev22|test|dev|dev2|...|dev21 ...]
 
 Quote the output, with the machine and date, in docs/safety-evaluation.md and
 docs/nlu-evaluation.md.
@@ -51,7 +52,7 @@ FIRST_REPLY_MUST_HAVE = {
 # overdose answers carry a 911 line and the side-effects answer a 988 line on purpose).
 SAFETY_INTENTS = set(ALARM_INTENTS)
 # Measured by default: the current dev split and the test split.
-CURRENT_SPLITS = ("dev21", "test")
+CURRENT_SPLITS = ("dev22", "test")
 SPLITS = (
     "dev",
     "dev2",
@@ -73,6 +74,7 @@ SPLITS = (
     "dev18",
     "dev19",
     "dev20",
+    "dev21",
     *CURRENT_SPLITS,
 )
 INDEPENDENT_DIRECTORY = PROJECT_ROOT / "tests" / "independent"

@@ -83,6 +83,8 @@ def test_safety_and_referral_intents_are_left_alone(text: str, intent: str) -> N
         ("can i take 1mg klonopin with a beer", "beer"),
         ("how many mg of xanax and klonopin is too much", "xanax"),
         ("how much klonopin can i take if i had a few beers after work", "beers"),
+        ("can u take klonopin w trazodone", "trazodone"),  # text-speak "w" for "with"
+        ("me operan con anestesia general, propofol creo. puedo tomar clonazepam?", "propofol"),
     ],
 )
 def test_a_question_about_mixing_keeps_the_interaction_answer(text: str, name: str) -> None:

@@ -42,6 +42,7 @@ def routed(
         ("can i take my xanax and klonopin on the same day", "ask_dose_or_prescription", "Xanax"),
         ("klonopin + muscle relaxer safe?", "faq", "muscle relaxants"),
         ("puedo tomarme unas cheves si tomo clonazepam", "ask_dose_or_prescription", "alcohol"),
+        ("can u take klonopin w trazodone", "nlu_fallback", "trazodone"),  # "w": "with"
         # the drink's first mention is in the story, the question names it again
         (
             "Going to a wedding this weekend and everyone will be drinking. I don't want to be "

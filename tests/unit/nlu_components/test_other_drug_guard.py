@@ -43,6 +43,7 @@ def parsed(
         ("what is ativan", "Ativan"),
         ("how long does xanax stay in your system", "Xanax"),
         ("is gabapentin addictive", "gabapentin"),
+        ("is kratom addictive on its own", "kratom"),  # "its" is kratom's, not clonazepam's
         ("what are the side effects of lorazepam", "Ativan"),
     ],
 )
@@ -82,3 +83,37 @@ def test_other_intents_are_left_alone(
     message = parsed(extractor, guard, "what about xanax", intent=intent)
 
     assert message.get("intent")["name"] == intent
+
+
+def with_diets_substance(guard: OtherDrugGuard, text: str, word: str) -> Message:
+    """`text` with an FAQ answer and DIET's `substance` entity over `word` (no extractor run)."""
+    start = text.index(word)
+    entity = {
+        "entity": "substance",
+        "start": start,
+        "end": start + len(word),
+        "value": word,
+        "extractor": "DIETClassifier",
+    }
+    data: dict[str, Any] = {
+        "text": text,
+        "intent": {"name": "faq", "confidence": 0.9},
+        "intent_ranking": [{"name": "faq", "confidence": 0.9}],
+        "entities": [entity],
+    }
+    return guard.process([Message(data=data, output_properties=set(data))])[0]
+
+
+def test_diets_entity_over_a_drug_name_the_lexicon_knows_counts(guard: OtherDrugGuard) -> None:
+    # DIET found "kratom" first, so the extractor left DIET's entity in place.
+    message = with_diets_substance(guard, "is kratom habit forming", "kratom")
+
+    assert message.get("intent")["name"] == "out_of_scope"
+
+
+def test_diets_guess_over_a_word_the_lexicon_does_not_know_is_ignored(
+    guard: OtherDrugGuard,
+) -> None:
+    message = with_diets_substance(guard, "is the comedown habit forming", "comedown")
+
+    assert message.get("intent")["name"] == "faq"
