@@ -21,10 +21,10 @@ def guard() -> OtherDrugGuard:
     return OtherDrugGuard.create({}, None, None, None)  # type: ignore[arg-type]
 
 
-def parsed(
-    extractor: SubstanceExtractor, guard: OtherDrugGuard, text: str, intent: str = "faq"
+def classified(
+    text: str, intent: str = "faq", entities: list[dict[str, Any]] | None = None
 ) -> Message:
-    """`text` as the pipeline leaves it: the intent, the FAQ answer, the substances, the guard."""
+    """`text` as the classifiers leave it: the intent, the FAQ answer, any entities."""
     data: dict[str, Any] = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.9},
@@ -32,9 +32,16 @@ def parsed(
         "response_selector": {
             "faq": {"response": {"intent_response_key": "faq/what_is", "confidence": 0.8}}
         },
+        "entities": entities or [],
     }
-    message = Message(data=data, output_properties=set(data))
-    return guard.process(extractor.process([message]))[0]
+    return Message(data=data, output_properties=set(data))
+
+
+def parsed(
+    extractor: SubstanceExtractor, guard: OtherDrugGuard, text: str, intent: str = "faq"
+) -> Message:
+    """`text` as the pipeline leaves it: the intent, the FAQ answer, the substances, the guard."""
+    return guard.process(extractor.process([classified(text, intent)]))[0]
 
 
 @pytest.mark.parametrize(
@@ -95,13 +102,7 @@ def with_diets_substance(guard: OtherDrugGuard, text: str, word: str) -> Message
         "value": word,
         "extractor": "DIETClassifier",
     }
-    data: dict[str, Any] = {
-        "text": text,
-        "intent": {"name": "faq", "confidence": 0.9},
-        "intent_ranking": [{"name": "faq", "confidence": 0.9}],
-        "entities": [entity],
-    }
-    return guard.process([Message(data=data, output_properties=set(data))])[0]
+    return guard.process([classified(text, entities=[entity])])[0]
 
 
 def test_diets_entity_over_a_drug_name_the_lexicon_knows_counts(guard: OtherDrugGuard) -> None:
