@@ -71,7 +71,7 @@ lint: $(INSTALLED)  ## ruff
 typecheck: $(INSTALLED)  ## mypy
 	$(BIN)/mypy actions channels clinic content devtools nlu_components policies rasa_sdk_plugins review storage
 
-evaluate: train  ## Measure the model: tests/nlu_test.yml, the safety set, the independent sets (dev23, test), staff labels
+evaluate: train  ## Measure the model: tests/nlu_test.yml, the safety set, the independent sets (dev24, test), staff labels
 	$(BIN)/python scripts/evaluate_nlu.py
 	$(BIN)/python scripts/evaluate_safety.py
 	$(BIN)/python scripts/evaluate_independent.py

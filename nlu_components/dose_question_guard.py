@@ -54,7 +54,9 @@ KEPT_INTENTS = frozenset(
     }
 )
 # Words that ask about taking two things together ("with a beer", "xanax and klonopin",
-# "w trazodone", "con anestesia general, propofol").
+# "w trazodone", "con anestesia general, propofol"). Kept narrower than the mixing router's
+# JOINING_WORDS: "on", "before" and "then" can name a medicine the visitor already takes
+# ("i'm on lexapro, what's the max dose of klonopin"), and a dose question must keep its referral.
 MIXING_WORDS = frozenset(
     """with w and together mix mixing mixed combine combining combined plus while after & con y
     junto juntos mezclar mezclarlos""".split()

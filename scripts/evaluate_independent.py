@@ -3,9 +3,9 @@
 Those messages were written apart from the training data, the patterns and the
 project's own test sets, by writers who read neither. The dev splits may be tuned
 on (dev2, dev3 with English safety messages only, dev4, dev5 with safety messages only,
-dev6 to dev23 were written later by other writers, when the earlier ones were used up); the
-test split never. The test split and the current dev split (dev23) are in tests/independent/,
-with dev20 to dev22 (measured, not yet served: #15 parts 24 to 26); the served dev splits
+dev6 to dev24 were written later by other writers, when the earlier ones were used up); the
+test split never. The test split and the current dev split (dev24) are in tests/independent/,
+with dev20 to dev23 (measured, not yet served: #15 parts 24 to 27); the served dev splits
 (dev to dev19) are now examples of the semantic safety net (nlu_components/labelled_messages/),
 so their safety figures no longer measure anything (run them by name to check nothing broke).
 For each split:
@@ -52,7 +52,7 @@ FIRST_REPLY_MUST_HAVE = {
 # overdose answers carry a 911 line and the side-effects answer a 988 line on purpose).
 SAFETY_INTENTS = set(ALARM_INTENTS)
 # Measured by default: the current dev split and the test split.
-CURRENT_SPLITS = ("dev23", "test")
+CURRENT_SPLITS = ("dev24", "test")
 SPLITS = (
     "dev",
     "dev2",
@@ -76,6 +76,7 @@ SPLITS = (
     "dev20",
     "dev21",
     "dev22",
+    "dev23",
     *CURRENT_SPLITS,
 )
 INDEPENDENT_DIRECTORY = PROJECT_ROOT / "tests" / "independent"
